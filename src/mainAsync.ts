@@ -1,0 +1,55 @@
+// The async build: each press runs one task that sends its request and awaits its reply.
+import * as ds from "@devicescript/core"
+import { ackFrame, errFrame, rdyFrame, reqFrame, seqErrFrame, tmoFrame } from "./frame"
+import { Outbox } from "./outbox"
+import { ReceiveBuffer } from "./receiveBuffer"
+import { Replies } from "./replies"
+import { BUSY, RequestTable } from "./requests"
+import { button, enableSerial, InFlightLed, serial } from "./roles"
+
+const SERIAL_RECEIVED = 0x80
+
+const requests = new RequestTable()
+const received = new ReceiveBuffer()
+const replies = new Replies()
+const outbox = new Outbox(serial)
+const led = new InFlightLed()
+let ready = false
+
+async function request(seq: number) {
+    outbox.send(reqFrame(seq))
+    await led.show(requests.inFlight())
+    const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
+    if (payload) {
+        outbox.send(ackFrame(seq, payload))
+    } else {
+        requests.close(seq)
+        outbox.send(tmoFrame(seq))
+    }
+    await led.show(requests.inFlight())
+}
+
+// Handlers stay synchronous: a press starts its own task, so none waits for another.
+button.down.subscribe(() => {
+    if (!ready) return
+    const seq = requests.open(ds.millis())
+    if (seq === BUSY) outbox.send(errFrame("BUSY"))
+    else request.start(seq)
+})
+
+serial.report().subscribe(pkt => {
+    if (pkt.serviceCommand !== SERIAL_RECEIVED) return
+    received.append(pkt.payload)
+    for (let inbound = received.next(); inbound !== undefined; inbound = received.next()) {
+        if (typeof inbound === "string") outbox.send(errFrame(inbound))
+        else if (requests.close(inbound.seq)) replies.deliver(inbound.seq, inbound.payload)
+        else outbox.send(seqErrFrame(inbound.seq))
+    }
+})
+
+serial.binding().subscribe(async bound => {
+    if (!bound) return
+    await enableSerial()
+    if (!ready) outbox.send(rdyFrame("async"))
+    ready = true
+})

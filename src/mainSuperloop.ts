@@ -1,0 +1,72 @@
+// The superloop build: handlers only raise flags or store bytes; one loop does all the work.
+import * as ds from "@devicescript/core"
+import { ackFrame, errFrame, rdyFrame, reqFrame, seqErrFrame, tmoFrame } from "./frame"
+import { Outbox } from "./outbox"
+import { type Inbound, ReceiveBuffer } from "./receiveBuffer"
+import { BUSY, RequestTable } from "./requests"
+import { button, enableSerial, InFlightLed, serial } from "./roles"
+
+/** One pass of the loop every LOOP_MS: a press waits at most this long for its `REQ`. */
+const LOOP_MS = 10
+const SERIAL_RECEIVED = 0x80
+
+const requests = new RequestTable()
+const received = new ReceiveBuffer()
+const outbox = new Outbox(serial)
+const led = new InFlightLed()
+
+// Set by handlers, cleared by the loop.
+let pressesPending = 0
+let serialJustBound = false
+let ready = false
+
+button.down.subscribe(() => {
+    pressesPending++
+})
+serial.binding().subscribe(bound => {
+    if (bound) serialJustBound = true
+})
+serial.report().subscribe(pkt => {
+    if (pkt.serviceCommand === SERIAL_RECEIVED) received.append(pkt.payload)
+})
+
+function startRequests() {
+    for (; pressesPending > 0; pressesPending--) {
+        if (!ready) continue
+        const seq = requests.open(ds.millis())
+        outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
+    }
+}
+
+function handle(inbound: Inbound) {
+    if (typeof inbound === "string") outbox.post(errFrame(inbound))
+    else if (requests.close(inbound.seq)) outbox.post(ackFrame(inbound.seq, inbound.payload))
+    else outbox.post(seqErrFrame(inbound.seq))
+}
+
+function expireRequests() {
+    const now = ds.millis()
+    for (let seq = requests.firstExpired(now); seq >= 0; seq = requests.firstExpired(now)) {
+        requests.close(seq)
+        outbox.post(tmoFrame(seq))
+    }
+}
+
+async function superloop() {
+    while (true) {
+        if (serialJustBound) {
+            serialJustBound = false
+            await enableSerial()
+            if (!ready) outbox.post(rdyFrame("superloop"))
+            ready = true
+        }
+        startRequests()
+        for (let inbound = received.next(); inbound !== undefined; inbound = received.next()) handle(inbound)
+        expireRequests()
+        await outbox.flush()
+        await led.show(requests.inFlight())
+        await ds.sleep(LOOP_MS)
+    }
+}
+
+superloop.start()

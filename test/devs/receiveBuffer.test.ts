@@ -1,0 +1,76 @@
+import { describe, expect, test } from "@devicescript/test"
+import { encodeFrame, type Reply } from "../../src/frame"
+import { type Inbound, ReceiveBuffer } from "../../src/receiveBuffer"
+
+function res(seq: number, payload: string) {
+    return encodeFrame(Buffer.from(`RES,${seq},${payload}`)).toString()
+}
+
+function describeInbound(inbound: Inbound) {
+    if (typeof inbound === "string") return inbound
+    const reply = inbound as Reply
+    return `${reply.seq}:${reply.payload.toString()}`
+}
+
+/** Feeds `input` in chunks of `chunkSize` bytes and lists every result, in order. */
+function frameAll(input: string, chunkSize: number) {
+    const buffer = new ReceiveBuffer()
+    const bytes = Buffer.from(input)
+    const results: string[] = []
+    for (let offset = 0; offset < bytes.length; offset += chunkSize) {
+        buffer.append(bytes.slice(offset, offset + chunkSize))
+        for (let inbound = buffer.next(); inbound !== undefined; inbound = buffer.next())
+            results.push(describeInbound(inbound))
+    }
+    return results.join(" ")
+}
+
+function repeat(s: string, n: number) {
+    let out = ""
+    for (let i = 0; i < n; ++i) out += s
+    return out
+}
+
+describe("ReceiveBuffer", () => {
+    test("frames replies split anywhere or packed together", () => {
+        const input = `${res(1, "a")}${res(2, "b,c")}${res(3, "")}`
+        for (const size of [1, 2, 3, 7, 100]) expect(frameAll(input, size)).toBe("1:a 2:b,c 3:")
+    })
+    test("discards bytes before a $ without a result", () => {
+        expect(frameAll(`noise\r\n*12${res(4, "x")}`, 5)).toBe("4:x")
+    })
+    test("a $ before the LF drops the frame as FMT and starts a new one", () => {
+        expect(frameAll(`$RES,1,a${res(5, "y")}`, 4)).toBe("FMT 5:y")
+    })
+    test("the CR before the LF is optional", () => {
+        const frame = res(6, "z")
+        expect(frameAll(frame.slice(0, frame.length - 2) + "\n", 3)).toBe("6:z")
+    })
+    test("an 82-byte frame is accepted", () => {
+        const frame = res(255, repeat("p", 68))
+        expect(frame.length).toBe(82)
+        expect(frameAll(frame, 9)).toBe(`255:${repeat("p", 68)}`)
+    })
+    test("the 83rd byte is LEN, whatever it is, and input up to the next $ is discarded", () => {
+        const body = "$" + repeat("q", 81)
+        expect(frameAll(`${body}q\r\n${res(8, "k")}`, 10)).toBe("LEN 8:k")
+        expect(frameAll(`${body}\n${res(8, "k")}`, 10)).toBe("LEN 8:k")
+        // an 83rd `$` is discarded too: it does not start a frame
+        expect(frameAll(`${body}$RES,1,a*00\r\n${res(8, "k")}`, 10)).toBe("LEN 8:k")
+    })
+    test("yields nothing until a frame is complete", () => {
+        const buffer = new ReceiveBuffer()
+        buffer.append(Buffer.from("$RES,1,"))
+        expect(buffer.next()).toBe(undefined)
+        buffer.append(Buffer.from("a*14\r\n"))
+        expect(describeInbound(buffer.next())).toBe("1:a")
+        expect(buffer.next()).toBe(undefined)
+    })
+    test("a reply keeps its payload when the buffer frames the next one", () => {
+        const buffer = new ReceiveBuffer()
+        buffer.append(Buffer.from(`${res(1, "first")}${res(2, "other")}`))
+        const first = buffer.next() as Reply
+        buffer.next()
+        expect(first.payload.toString()).toBe("first")
+    })
+})

@@ -1,0 +1,34 @@
+import * as ds from "@devicescript/core"
+import { describe, expect, test } from "@devicescript/test"
+import { Replies } from "../../src/replies"
+
+describe("Replies", () => {
+    test("wakes the task waiting for a seq with its payload", async () => {
+        const replies = new Replies()
+        const deliverLater = async () => {
+            await ds.sleep(20)
+            replies.deliver(9, Buffer.from("late"))
+        }
+        deliverLater.start()
+        const started = ds.millis()
+        const payload = await replies.waitFor(9, 1000)
+        expect(payload.toString()).toBe("late")
+        expect(ds.millis() - started < 500).toBe(true)
+    })
+    test("keeps a reply that comes before its task waits", async () => {
+        const replies = new Replies()
+        replies.deliver(3, Buffer.from("early"))
+        const payload = await replies.waitFor(3, 10)
+        expect(payload.toString()).toBe("early")
+    })
+    test("gives undefined after the timeout, and only the matching seq wakes a task", async () => {
+        const replies = new Replies()
+        const deliverOther = async () => {
+            await ds.sleep(5)
+            replies.deliver(4, Buffer.from("other"))
+        }
+        deliverOther.start()
+        expect(await replies.waitFor(5, 50)).toBe(undefined)
+        expect((await replies.waitFor(4, 50)).toString()).toBe("other")
+    })
+})

@@ -1,0 +1,5 @@
+import { buildAll } from "../tools/build.js"
+
+export default function setup() {
+    buildAll()
+}

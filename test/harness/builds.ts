@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs"
+import { afterEach, expect } from "vitest"
+import { programPath, type BuildName } from "../../tools/build.js"
+import { Simulation } from "./simulation.js"
+
+export const BUILD_NAMES: BuildName[] = ["superloop", "async"]
+
+const programs = new Map<string, Uint8Array>()
+
+export function program(name: BuildName): Uint8Array {
+    let bytes = programs.get(name)
+    if (!bytes) {
+        bytes = readFileSync(programPath(name))
+        programs.set(name, bytes)
+    }
+    return bytes
+}
+
+const running: Simulation[] = []
+
+/** Starts a build in a fresh simulation; the test fails if the VM crashes in it. */
+export async function simulate(name: BuildName, options: { verbose?: boolean } = {}): Promise<Simulation> {
+    const sim = await Simulation.start({ program: program(name), ...options })
+    running.push(sim)
+    return sim
+}
+
+/** Starts a build and runs it until it has sent RDY. */
+export async function simulateReady(name: BuildName): Promise<Simulation> {
+    const sim = await simulate(name)
+    await sim.untilReady()
+    return sim
+}
+
+afterEach(() => {
+    for (const sim of running.splice(0)) {
+        sim.stop()
+        expect(sim.crashes(), "the VM crashed").toEqual([])
+    }
+})
