@@ -15,18 +15,38 @@ const replies = new Replies()
 const outbox = new Outbox(serial)
 const led = new InFlightLed()
 let ready = false
+/** Framing pauses at each reply until its task has sent the ACK, so answers keep the order of their causes. */
+let ackPending = false
 
 async function request(seq: number) {
-    outbox.send(reqFrame(seq))
+    outbox.post(reqFrame(seq))
+    await outbox.flush()
     await led.show(requests.inFlight())
     const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
     if (payload) {
         outbox.send(ackFrame(seq, payload))
+        ackPending = false
+        frameReceived()
     } else {
         requests.close(seq)
         outbox.send(tmoFrame(seq))
     }
     await led.show(requests.inFlight())
+}
+
+function frameReceived() {
+    while (!ackPending) {
+        const inbound = received.next()
+        if (inbound === undefined) return
+        if (typeof inbound === "string") {
+            outbox.send(errFrame(inbound))
+        } else if (requests.close(inbound.seq)) {
+            ackPending = true
+            replies.deliver(inbound.seq, inbound.payload)
+        } else {
+            outbox.send(seqErrFrame(inbound.seq))
+        }
+    }
 }
 
 // Handlers stay synchronous: a press starts its own task, so none waits for another.
@@ -40,11 +60,7 @@ button.down.subscribe(() => {
 serial.report().subscribe(pkt => {
     if (pkt.serviceCommand !== SERIAL_RECEIVED) return
     received.append(pkt.payload)
-    for (let inbound = received.next(); inbound !== undefined; inbound = received.next()) {
-        if (typeof inbound === "string") outbox.send(errFrame(inbound))
-        else if (requests.close(inbound.seq)) replies.deliver(inbound.seq, inbound.payload)
-        else outbox.send(seqErrFrame(inbound.seq))
-    }
+    frameReceived()
 })
 
 serial.binding().subscribe(async bound => {

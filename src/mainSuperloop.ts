@@ -8,6 +8,8 @@ import { button, enableSerial, InFlightLed, serial } from "./roles"
 
 /** One pass of the loop every LOOP_MS: a press waits at most this long for its `REQ`. */
 const LOOP_MS = 10
+/** Received frames handled per pass at most: the VM stops a fiber that runs ~128K instructions without yielding. */
+const MAX_FRAMES_PER_PASS = 8
 const SERIAL_RECEIVED = 0x80
 
 const requests = new RequestTable()
@@ -44,6 +46,14 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
+function handleReceived() {
+    for (let handled = 0; handled < MAX_FRAMES_PER_PASS; handled++) {
+        const inbound = received.next()
+        if (inbound === undefined) return
+        handle(inbound)
+    }
+}
+
 function expireRequests() {
     const now = ds.millis()
     for (let seq = requests.firstExpired(now); seq >= 0; seq = requests.firstExpired(now)) {
@@ -61,7 +71,7 @@ async function superloop() {
             ready = true
         }
         startRequests()
-        for (let inbound = received.next(); inbound !== undefined; inbound = received.next()) handle(inbound)
+        handleReceived()
         expireRequests()
         await outbox.flush()
         await led.show(requests.inFlight())

@@ -8,12 +8,15 @@ export type Inbound = Reply | RejectCode
  * so it is cheap enough for an event handler; `next` frames the stored bytes
  * one result at a time. Chunk boundaries never change the results, and a
  * frame in progress never holds more than MAX_FRAME_BYTES.
+ *
+ * Bytes are scanned with the VM's native `indexOf` and copied with `blitAt`,
+ * so the bytecode's work grows with the number of frames, not of bytes.
  */
 export class ReceiveBuffer {
-    private chunks: Buffer[] = []
+    private readonly chunks: Buffer[] = []
     private chunk: Buffer = undefined
     private offset = 0
-    /** Outside a frame (at start, after a `\n` or after a too-long frame) bytes are discarded until a `$`. */
+    /** Outside a frame (at start, after a `\n` or a too-long frame) bytes are discarded until a `$`. */
     private inFrame = false
     private readonly frame = Buffer.alloc(MAX_FRAME_BYTES)
     /** Bytes of the frame in progress, its `$` included. */
@@ -31,7 +34,7 @@ export class ReceiveBuffer {
                 this.offset = 0
                 if (!this.chunk) return undefined
             }
-            const result = this.take(this.chunk[this.offset++])
+            const result = this.inFrame ? this.continueFrame() : this.findFrameStart()
             if (result !== undefined) return result
         }
     }
@@ -41,12 +44,31 @@ export class ReceiveBuffer {
         this.frameLength = 1
     }
 
-    private take(byte: number): Inbound | undefined {
-        if (!this.inFrame) {
-            if (byte === DOLLAR) this.startFrame()
-            return undefined
+    private findFrameStart(): undefined {
+        const dollar = this.chunk.indexOf(DOLLAR, this.offset)
+        if (dollar < 0) {
+            this.offset = this.chunk.length
+        } else {
+            this.offset = dollar + 1
+            this.startFrame()
         }
+        return undefined
+    }
+
+    /** Adds the current chunk's bytes to the frame, up to the frame's end if it is in this chunk. */
+    private continueFrame(): Inbound | undefined {
+        const { chunk, offset } = this
+        const stop = firstTerminator(chunk, offset)
+        const room = MAX_FRAME_BYTES - this.frameLength
+        const copied = Math.min(stop - offset, room)
+        this.frame.blitAt(this.frameLength - 1, chunk, offset, copied)
+        this.frameLength += copied
+        this.offset = offset + copied
+        if (this.offset === chunk.length) return undefined
+
+        const byte = chunk[this.offset++]
         if (this.frameLength === MAX_FRAME_BYTES) {
+            // the 83rd byte, whatever it is
             this.inFrame = false
             return "LEN"
         }
@@ -54,13 +76,16 @@ export class ReceiveBuffer {
             this.startFrame()
             return "FMT"
         }
-        if (byte === LF) {
-            this.inFrame = false
-            // the frame buffer is reused, so the reply keeps a copy of it
-            return parseFrame(this.frame.slice(0, this.frameLength - 1))
-        }
-        this.frame[this.frameLength - 1] = byte
-        this.frameLength++
-        return undefined
+        this.inFrame = false
+        // `slice` copies, so the reply outlives the reused frame buffer
+        return parseFrame(this.frame.slice(0, this.frameLength - 1))
     }
+}
+
+/** The index of the first `$` or `\n` in `chunk` from `offset`, or its length. */
+function firstTerminator(chunk: Buffer, offset: number): number {
+    const dollar = chunk.indexOf(DOLLAR, offset)
+    const lf = chunk.indexOf(LF, offset, dollar < 0 ? chunk.length : dollar)
+    if (lf >= 0) return lf
+    return dollar < 0 ? chunk.length : dollar
 }

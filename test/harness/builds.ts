@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { afterEach, expect } from "vitest"
 import { programPath, type BuildName } from "../../tools/build.js"
-import { Simulation } from "./simulation.js"
+import { Simulation, type SimulationOptions } from "./simulation.js"
 
 export const BUILD_NAMES: BuildName[] = ["superloop", "async"]
 
@@ -19,7 +19,10 @@ export function program(name: BuildName): Uint8Array {
 const running: Simulation[] = []
 
 /** Starts a build in a fresh simulation; the test fails if the VM crashes in it. */
-export async function simulate(name: BuildName, options: { verbose?: boolean } = {}): Promise<Simulation> {
+export async function simulate(
+    name: BuildName,
+    options: Omit<SimulationOptions, "program"> = {},
+): Promise<Simulation> {
     const sim = await Simulation.start({ program: program(name), ...options })
     running.push(sim)
     return sim

@@ -11,6 +11,8 @@ export interface SimulationOptions {
     program: Uint8Array
     /** Print the VM's log lines as they come (they are always kept in `log`). */
     verbose?: boolean
+    /** Whether the serial peer is on the bus from the start (default) or only after `plugSerial()`. */
+    serialPlugged?: boolean
 }
 
 /** Roles bind within about a second of boot; RDY must follow within 100 ms. */
@@ -30,7 +32,7 @@ export class Simulation {
     readonly panics: number[] = []
     private vm!: DevsModule
     private bridge!: JDBridge
-    private peripherals?: JDServerServiceProvider
+    private serialBridge?: JDServerServiceProvider
 
     private constructor(private readonly options: SimulationOptions) {}
 
@@ -63,7 +65,8 @@ export class Simulation {
             queueMicrotask(() => this.bridge.receiveFrameOrPacket(copy))
         }
         this.bridge.bus = this.bus
-        this.plugPeripherals()
+        this.plugBoard()
+        if (this.options.serialPlugged ?? true) this.plugSerial()
         this.bus.start()
 
         vm.devsSetDeviceId("simulated-board")
@@ -72,12 +75,25 @@ export class Simulation {
         if (status !== 0) throw new Error(`the VM refused the program (deploy status ${status})`)
     }
 
-    /** Puts the button, serial peer and LED on the bus, as one device. */
-    plugPeripherals() {
-        this.peripherals = new JDServerServiceProvider("peripherals", [this.button, this.serial, this.led], {
-            deviceId: "a1b2c3d4e5f60718",
-        })
-        this.bus.addServiceProvider(this.peripherals)
+    /** The board: its button and status LED, on one device. */
+    private plugBoard() {
+        this.bus.addServiceProvider(
+            new JDServerServiceProvider("board", [this.button, this.led], { deviceId: "b0a4d0000000b0a4" }),
+        )
+    }
+
+    /** Puts the serial peer on the bus, as a device of its own (like a host bridge). */
+    plugSerial() {
+        if (this.serialBridge) return
+        this.serialBridge = new JDServerServiceProvider("serial bridge", [this.serial], { deviceId: "5e41a1000000b41d" })
+        this.bus.addServiceProvider(this.serialBridge)
+    }
+
+    /** Takes the serial peer off the bus, as if its bridge were unplugged. */
+    unplugSerial() {
+        if (!this.serialBridge) return
+        this.bus.removeServiceProvider(this.serialBridge)
+        this.serialBridge = undefined
     }
 
     private record(line: string) {
@@ -101,6 +117,14 @@ export class Simulation {
     /** The frames the device has sent since RDY, as their bodies. */
     bodies(since = 0): string[] {
         return this.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => f.body)
+    }
+
+    /** Runs, 10 ms at a time, until `done()` holds; fails after `withinMs`. */
+    async until(done: () => boolean, withinMs: number, what = "the condition"): Promise<void> {
+        for (let waited = 0; !done(); waited += 10) {
+            if (waited >= withinMs) throw new Error(`${what} did not happen within ${withinMs} ms`)
+            await this.advance(10)
+        }
     }
 
     /** Runs until the device has sent RDY. */
