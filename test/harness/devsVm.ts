@@ -12,6 +12,9 @@ import { dirname } from "node:path"
  */
 
 const require = createRequire(import.meta.url)
+
+/** A line in which the VM reports that the program crashed. */
+export const CRASH_LINE = /PANIC|Unhandled exception|stop program/
 const VM_SECTION = "runtime/devicescript-vm/built/devicescript-vm.js"
 
 /** The part of the Emscripten module object that the harness uses. */

@@ -1,10 +1,8 @@
-import { createProxyBridge, JDBus, JDServerServiceProvider, type JDBridge } from "jacdac-ts"
+import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { VirtualClock } from "./clock.js"
-import { loadVmFactory, type DevsModule } from "./devsVm.js"
-import { bytes, parseSent, type SentFrame } from "./frames.js"
-import { SimButton } from "./servers/button.js"
-import { SimLightBulb } from "./servers/lightBulb.js"
-import { MAX_CHUNK, SimSerial } from "./servers/serial.js"
+import { CRASH_LINE, loadVmFactory, type DevsModule } from "./devsVm.js"
+import type { SentFrame } from "./frames.js"
+import { Peripherals } from "./peripherals.js"
 
 export interface SimulationOptions {
     /** The compiled program (`.devs` bytes). */
@@ -25,14 +23,14 @@ const READY_WITHIN_MS = 3000
 export class Simulation {
     readonly clock = new VirtualClock()
     readonly bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true })
-    readonly button = new SimButton()
-    readonly serial = new SimSerial(() => this.clock.now)
-    readonly led = new SimLightBulb(() => this.clock.now)
+    readonly peripherals = new Peripherals(this.bus, () => this.clock.now)
+    readonly button = this.peripherals.button
+    readonly serial = this.peripherals.serial
+    readonly led = this.peripherals.led
     readonly log: string[] = []
     readonly panics: number[] = []
     private vm!: DevsModule
     private bridge!: JDBridge
-    private serialBridge?: JDServerServiceProvider
 
     private constructor(private readonly options: SimulationOptions) {}
 
@@ -65,7 +63,7 @@ export class Simulation {
             queueMicrotask(() => this.bridge.receiveFrameOrPacket(copy))
         }
         this.bridge.bus = this.bus
-        this.plugBoard()
+        this.peripherals.plugBoard()
         if (this.options.serialPlugged ?? true) this.plugSerial()
         this.bus.start()
 
@@ -75,25 +73,14 @@ export class Simulation {
         if (status !== 0) throw new Error(`the VM refused the program (deploy status ${status})`)
     }
 
-    /** The board: its button and status LED, on one device. */
-    private plugBoard() {
-        this.bus.addServiceProvider(
-            new JDServerServiceProvider("board", [this.button, this.led], { deviceId: "b0a4d0000000b0a4" }),
-        )
-    }
-
     /** Puts the serial peer on the bus, as a device of its own (like a host bridge). */
     plugSerial() {
-        if (this.serialBridge) return
-        this.serialBridge = new JDServerServiceProvider("serial bridge", [this.serial], { deviceId: "5e41a1000000b41d" })
-        this.bus.addServiceProvider(this.serialBridge)
+        this.peripherals.plugSerial()
     }
 
     /** Takes the serial peer off the bus, as if its bridge were unplugged. */
     unplugSerial() {
-        if (!this.serialBridge) return
-        this.bus.removeServiceProvider(this.serialBridge)
-        this.serialBridge = undefined
+        this.peripherals.unplugSerial()
     }
 
     private record(line: string) {
@@ -111,12 +98,12 @@ export class Simulation {
 
     /** Every frame the device has sent so far. */
     get frames(): SentFrame[] {
-        return parseSent(this.serial.sent)
+        return this.peripherals.frames
     }
 
-    /** The frames the device has sent since RDY, as their bodies. */
+    /** The frames the device has sent since `since`, except RDY, as their bodies. */
     bodies(since = 0): string[] {
-        return this.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => f.body)
+        return this.peripherals.bodies(since)
     }
 
     /** Runs, 10 ms at a time, until `done()` holds; fails after `withinMs`. */
@@ -138,28 +125,21 @@ export class Simulation {
     }
 
     /** A button press: its `down` event, then its `up` event. */
-    async press(): Promise<void> {
-        await this.button.press()
-        await this.button.release()
+    press(): Promise<void> {
+        return this.peripherals.press()
     }
 
     /**
      * Sends `data` to the device over serial, cut into chunks of `chunkSize`
      * bytes (or of the given sizes, in turn), all at the same instant.
      */
-    async inject(data: string | Uint8Array, chunkSize: number | number[] = MAX_CHUNK): Promise<void> {
-        const all = typeof data === "string" ? bytes(data) : data
-        const sizes = Array.isArray(chunkSize) ? chunkSize : [chunkSize]
-        for (let offset = 0, i = 0; offset < all.length; i++) {
-            const size = Math.min(sizes[i % sizes.length], MAX_CHUNK)
-            await this.serial.receive(all.slice(offset, offset + size))
-            offset += size
-        }
+    inject(data: string | Uint8Array, chunkSize?: number | number[]): Promise<void> {
+        return this.peripherals.inject(data, chunkSize)
     }
 
     /** Lines in which the VM reported a crash. */
     crashes(): string[] {
-        const crashLines = this.log.filter(l => /PANIC|Unhandled exception|stop program/.test(l))
+        const crashLines = this.log.filter(l => CRASH_LINE.test(l))
         return [...this.panics.map(code => `panic ${code}`), ...crashLines]
     }
 

@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { devsCommand } from "../../tools/build.js"
+import { CRASH_LINE } from "./devsVm.js"
 import type { SentFrame } from "./frames.js"
 import { Peripherals } from "./peripherals.js"
 
@@ -115,12 +116,14 @@ export class TcpVmSession {
 
     /** Listens on the VM's port; resolves with the first connection, refusing any other. */
     private listen(): Promise<Socket> {
+        let accepted = false
         return new Promise<Socket>(resolve => {
             this.server = createServer(socket => {
-                if (this.socket || this.stopped) {
+                if (accepted || this.stopped) {
                     socket.destroy()
                     return
                 }
+                accepted = true
                 socket.setNoDelay()
                 this.receiveFrom(socket)
                 resolve(socket)
@@ -224,7 +227,7 @@ export class TcpVmSession {
 
     /** Lines in which the VM reported a crash. */
     crashes(): string[] {
-        return this.output.filter(l => /PANIC|Unhandled exception/.test(l))
+        return this.output.filter(l => CRASH_LINE.test(l))
     }
 
     /** Kills the VM, stops the bus and frees the port; safe to call more than once. */

@@ -15,6 +15,7 @@ export interface SentChunk {
 export class SimSerial extends JDServiceServer {
     readonly sent: SentChunk[] = []
     readonly enabled
+    private readonly sendListeners: ((chunk: SentChunk) => void)[] = []
 
     constructor(private readonly now: () => number) {
         super(SRV_SERIAL)
@@ -24,7 +25,16 @@ export class SimSerial extends JDServiceServer {
         this.addRegister<[number]>(SerialReg.StopBits, [1])
         this.addRegister<[number]>(SerialReg.ParityMode, [0])
         this.addRegister<[number]>(SerialReg.BufferSize, [64])
-        this.addCommand(SerialCmd.Send, pkt => this.sent.push({ at: this.now(), bytes: pkt.data.slice() }))
+        this.addCommand(SerialCmd.Send, pkt => {
+            const chunk = { at: this.now(), bytes: pkt.data.slice() }
+            this.sent.push(chunk)
+            for (const listener of this.sendListeners) listener(chunk)
+        })
+    }
+
+    /** Calls `listener` with each chunk the firmware sends from now on. */
+    onSend(listener: (chunk: SentChunk) => void) {
+        this.sendListeners.push(listener)
     }
 
     /** Sends `bytes` to the firmware as one `received` report. */
