@@ -8,8 +8,8 @@ import { button, enableSerial, InFlightLed, serial } from "./roles"
 
 /** One pass of the loop every LOOP_MS: a press waits at most this long for its `REQ`. */
 const LOOP_MS = 10
-/** Received frames handled per pass at most: the VM stops a fiber that runs ~128K instructions without yielding. */
-const MAX_FRAMES_PER_PASS = 8
+/** Presses, and received frames, handled per pass at most: the VM stops a fiber that runs ~128K instructions without yielding. */
+const MAX_PER_PASS = 8
 const SERIAL_RECEIVED = 0x80
 
 const requests = new RequestTable()
@@ -33,7 +33,7 @@ serial.report().subscribe(pkt => {
 })
 
 function startRequests() {
-    for (; pressesPending > 0; pressesPending--) {
+    for (let handled = 0; pressesPending > 0 && handled < MAX_PER_PASS; handled++, pressesPending--) {
         if (!ready) continue
         const seq = requests.open(ds.millis())
         outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
@@ -47,7 +47,7 @@ function handle(inbound: Inbound) {
 }
 
 function handleReceived() {
-    for (let handled = 0; handled < MAX_FRAMES_PER_PASS; handled++) {
+    for (let handled = 0; handled < MAX_PER_PASS; handled++) {
         const inbound = received.next()
         if (inbound === undefined) return
         handle(inbound)

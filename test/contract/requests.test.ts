@@ -50,6 +50,27 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(sim.bodies().slice(5)).toEqual(["ACK,2,two", "REQ,4"])
     })
 
+    test("a burst of 100 presses gets 4 REQs and 96 ERR,BUSY, none lost", async () => {
+        const sim = await simulateReady(build)
+        for (let i = 0; i < 100; i++) await sim.press()
+        await sim.until(() => sim.bodies().length === 100, 3000, "100 answers")
+        expect(sim.bodies()).toEqual(["REQ,0", "REQ,1", "REQ,2", "REQ,3", ...Array(96).fill("ERR,BUSY")])
+        await sim.inject(frame("RES,3,last"))
+        await sim.advance(100)
+        expect(sim.bodies().at(-1)).toBe("ACK,3,last")
+    })
+
+    test("hold and up events are not presses", async () => {
+        const sim = await simulateReady(build)
+        await sim.button.hold()
+        await sim.button.release()
+        await sim.advance(200)
+        expect(sim.bodies()).toEqual([])
+        await sim.press()
+        await sim.advance(100)
+        expect(sim.bodies()).toEqual(["REQ,0"])
+    })
+
     test("replies match by seq alone, in any order, and echo the payload byte for byte", async () => {
         const sim = await simulateReady(build)
         for (let i = 0; i < 3; i++) {
