@@ -19,9 +19,8 @@ let ready = false
 let ackPending = false
 
 async function request(seq: number) {
-    outbox.post(reqFrame(seq))
-    await outbox.flush()
-    await led.show(requests.inFlight())
+    outbox.send(reqFrame(seq))
+    led.show(requests.inFlight())
     const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
     if (payload) {
         outbox.send(ackFrame(seq, payload))
@@ -31,7 +30,7 @@ async function request(seq: number) {
         requests.close(seq)
         outbox.send(tmoFrame(seq))
     }
-    await led.show(requests.inFlight())
+    led.show(requests.inFlight())
 }
 
 function frameReceived() {

@@ -74,7 +74,7 @@ async function superloop() {
         handleReceived()
         expireRequests()
         await outbox.flush()
-        await led.show(requests.inFlight())
+        await led.update(requests.inFlight())
         await ds.sleep(LOOP_MS)
     }
 }

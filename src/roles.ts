@@ -14,11 +14,35 @@ export async function enableSerial() {
 /** Shows on the status LED whether any request is in flight, writing only changes. */
 export class InFlightLed {
     private lit = false
+    private wanted = false
+    private writing = false
 
-    async show(inFlight: number) {
-        const lit = inFlight > 0
-        if (lit === this.lit) return
-        this.lit = lit
-        await statusLed.intensity.write(lit ? 1 : 0)
+    /** Writes the LED now if it must change, and waits until it has. */
+    async update(inFlight: number) {
+        this.wanted = inFlight > 0
+        await this.writeChanges()
+    }
+
+    /** Asks for the LED to follow; a background fiber writes the changes, the latest state last. */
+    show(inFlight: number) {
+        this.wanted = inFlight > 0
+        if (this.writing || this.wanted === this.lit) return
+        const led = this
+        const writeInBackground = async () => await led.writeChanges()
+        writeInBackground.start()
+    }
+
+    private async writeChanges() {
+        if (this.writing) return
+        this.writing = true
+        try {
+            while (this.lit !== this.wanted) {
+                const lit = this.wanted
+                await statusLed.intensity.write(lit ? 1 : 0)
+                this.lit = lit
+            }
+        } finally {
+            this.writing = false
+        }
     }
 }

@@ -53,3 +53,43 @@ export class VirtualClock implements Scheduler {
         }
     }
 }
+
+/** What a simulation runs on: virtual time by default, wall-clock time for real-time measurements. */
+export interface SimClock extends Scheduler {
+    readonly now: number
+    advance(ms: number): Promise<void>
+    vmGlobals(): ReturnType<VirtualClock["vmGlobals"]>
+}
+
+/** Real time: `advance` sleeps; the VM uses the process's own timers and `Date`. */
+export class WallClock implements SimClock {
+    private readonly start = performance.now()
+
+    get now(): number {
+        return performance.now() - this.start
+    }
+    get timestamp(): number {
+        return this.now
+    }
+    advance(ms: number): Promise<void> {
+        return new Promise(resolve => setTimeout(resolve, ms))
+    }
+    resetTime(): void {
+        throw new Error("a wall clock cannot be reset")
+    }
+    setTimeout(handler: Handler, delay: number, ...args: unknown[]) {
+        return setTimeout(handler, delay, ...args)
+    }
+    clearTimeout(handle: ReturnType<typeof setTimeout>): void {
+        clearTimeout(handle)
+    }
+    setInterval(handler: Handler, delay: number, ...args: unknown[]) {
+        return setInterval(handler, delay, ...args)
+    }
+    clearInterval(handle: ReturnType<typeof setInterval>): void {
+        clearInterval(handle)
+    }
+    vmGlobals() {
+        return { setTimeout, clearTimeout, setInterval, clearInterval, Date } as unknown as ReturnType<VirtualClock["vmGlobals"]>
+    }
+}

@@ -36,6 +36,8 @@ export interface DevsModule {
     devsStop(): void
     devsIsRunning(): boolean
     HEAPU8: Uint8Array
+    /** Runs the VM until it waits; returns microseconds until it wants to run again. */
+    _jd_em_process: () => number
 }
 
 export type VmGlobals = Record<"setTimeout" | "clearTimeout" | "setInterval" | "clearInterval" | "Date", unknown>
@@ -60,6 +62,22 @@ function readVmSource(): string {
     // drop the closing brace of the section's own function
     vmSource = body.slice(0, body.lastIndexOf("}"))
     return vmSource
+}
+
+const WASM_DATA_URI = 'wasmBinaryFile = "data:application/octet-stream;base64,'
+
+/**
+ * The VM's WebAssembly binary, as the CLI bundle embeds it (a base64 data URI
+ * in the VM section). Passing these bytes, or a rewritten copy of them, as the
+ * factory's `wasmBinary` option makes the glue instantiate them instead.
+ */
+export function readVmWasm(): Uint8Array {
+    const source = readVmSource()
+    const start = source.indexOf(WASM_DATA_URI)
+    if (start < 0) throw new Error("no embedded wasm binary in the VM section of the CLI bundle")
+    const dataStart = start + WASM_DATA_URI.length
+    const dataEnd = source.indexOf('"', dataStart)
+    return new Uint8Array(Buffer.from(source.slice(dataStart, dataEnd), "base64"))
 }
 
 /** Evaluates a fresh copy of the VM module factory bound to the given timer globals. */

@@ -1,5 +1,5 @@
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
-import { VirtualClock } from "./clock.js"
+import { type SimClock, VirtualClock } from "./clock.js"
 import { CRASH_LINE, loadVmFactory, type DevsModule } from "./devsVm.js"
 import type { SentFrame } from "./frames.js"
 import { Peripherals } from "./peripherals.js"
@@ -11,6 +11,16 @@ export interface SimulationOptions {
     verbose?: boolean
     /** Whether the serial peer is on the bus from the start (default) or only after `plugSerial()`. */
     serialPlugged?: boolean
+    /** The clock everything runs on; a fresh VirtualClock by default. */
+    clock?: SimClock
+    /** Called each time the host wakes the VM up to run (each `_jd_em_process` call). */
+    onWakeup?: (at: number) => void
+    /**
+     * Extra fields for the VM's Emscripten module argument, e.g. `wasmBinary`
+     * or `instantiateWasm` to run a rewritten VM binary. The harness's own
+     * output hooks take precedence.
+     */
+    moduleOptions?: Record<string, unknown>
 }
 
 /** Roles bind within about a second of boot; RDY must follow within 100 ms. */
@@ -21,18 +31,25 @@ const READY_WITHIN_MS = 3000
  * simulated button, serial peer and status LED, all on one virtual clock.
  */
 export class Simulation {
-    readonly clock = new VirtualClock()
-    readonly bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true })
-    readonly peripherals = new Peripherals(this.bus, () => this.clock.now)
-    readonly button = this.peripherals.button
-    readonly serial = this.peripherals.serial
-    readonly led = this.peripherals.led
+    readonly clock: SimClock
+    readonly bus: JDBus
+    readonly peripherals: Peripherals
+    readonly button: Peripherals["button"]
+    readonly serial: Peripherals["serial"]
+    readonly led: Peripherals["led"]
     readonly log: string[] = []
     readonly panics: number[] = []
     private vm!: DevsModule
     private bridge!: JDBridge
 
-    private constructor(private readonly options: SimulationOptions) {}
+    private constructor(private readonly options: SimulationOptions) {
+        this.clock = options.clock ?? new VirtualClock()
+        this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true })
+        this.peripherals = new Peripherals(this.bus, () => this.clock.now)
+        this.button = this.peripherals.button
+        this.serial = this.peripherals.serial
+        this.led = this.peripherals.led
+    }
 
     static async start(options: SimulationOptions): Promise<Simulation> {
         const sim = new Simulation(options)
@@ -42,7 +59,11 @@ export class Simulation {
 
     private async boot() {
         const factory = loadVmFactory(this.clock.vmGlobals())
-        const vm = await factory({ print: (s: string) => this.record(s), printErr: (s: string) => this.record(s) })
+        const vm = await factory({
+            ...this.options.moduleOptions,
+            print: (s: string) => this.record(s),
+            printErr: (s: string) => this.record(s),
+        })
         this.vm = vm
         vm.dmesg = line => this.record(line)
         vm.log = (...args) => this.record(args.join(" "))
@@ -52,6 +73,14 @@ export class Simulation {
         }
         vm.flashLoad = null
         vm.flashSave = null
+        const { onWakeup } = this.options
+        if (onWakeup) {
+            const process = vm._jd_em_process
+            vm._jd_em_process = () => {
+                onWakeup(this.clock.now)
+                return process()
+            }
+        }
 
         // Packets cross in both directions on a microtask, never from inside the VM's own call stack.
         this.bridge = createProxyBridge(pkt => {
@@ -66,6 +95,8 @@ export class Simulation {
         this.peripherals.plugBoard()
         if (this.options.serialPlugged ?? true) this.plugSerial()
         this.bus.start()
+        // The bus is only the device's surroundings, not a dashboard polling everyone's registers.
+        this.bus.backgroundRefreshRegisters = false
 
         vm.devsSetDeviceId("simulated-board")
         vm.devsStart()
@@ -86,6 +117,11 @@ export class Simulation {
     private record(line: string) {
         this.log.push(`${this.clock.now} ${line}`)
         if (this.options.verbose) console.log(`[vm ${this.clock.now}] ${line}`)
+    }
+
+    /** The VM's Emscripten module object. */
+    get module(): DevsModule {
+        return this.vm
     }
 
     get now(): number {

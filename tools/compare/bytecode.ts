@@ -1,0 +1,48 @@
+// Bytecode figures of a build: the .devs size, and the size of each function of the project's own code.
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { buildDir } from "../build.js"
+
+export interface FunctionSize {
+    name: string
+    file: string
+    bytes: number
+}
+
+export interface BytecodeFigures {
+    bytecodeBytes: number
+    /** Bytes of bytecode in functions defined under src/. */
+    ownCodeBytes: number
+    functions: FunctionSize[]
+}
+
+interface DebugInfo {
+    functions: { name: string; location: [number, number]; size: number }[]
+    sources: { path: string; length: number }[]
+}
+
+export function bytecodeFigures(build: string): BytecodeFigures {
+    const dir = buildDir(build)
+    const debug = JSON.parse(readFileSync(join(dir, "bytecode-dbg.json"), "utf8")) as DebugInfo
+    // function locations index the sources laid end to end
+    const starts: number[] = []
+    let offset = 0
+    for (const source of debug.sources) {
+        starts.push(offset)
+        offset += source.length
+    }
+    const fileAt = (position: number) => {
+        let i = starts.length - 1
+        while (i > 0 && starts[i] > position) i--
+        return debug.sources[i].path
+    }
+    const functions = debug.functions
+        .map(f => ({ name: f.name, file: fileAt(f.location[0]), bytes: f.size }))
+        .filter(f => f.file.startsWith("src/"))
+        .sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file))
+    return {
+        bytecodeBytes: readFileSync(join(dir, "bytecode.devs")).length,
+        ownCodeBytes: functions.reduce((sum, f) => sum + f.bytes, 0),
+        functions,
+    }
+}

@@ -1,0 +1,152 @@
+// `npm run compare [-- --quick]`: both builds through the same scenarios, side by side.
+import { mkdirSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { build, buildAll, ROOT } from "../build.js"
+import { bytecodeFigures } from "./bytecode.js"
+import { barChart, distributionChart, timelineChart } from "./charts.js"
+import type { LatencySample } from "./latency.js"
+import { realTimeLatencies, type RealTimeMode } from "./realtime.js"
+import { type BuildReport, renderMarkdown, renderTerminalTable, type Report, toJson } from "./report.js"
+import {
+    burst,
+    heapFigures,
+    idleAndLoadRates,
+    type Instrumentation,
+    LOAD,
+    maxSteadyRate,
+    timeline,
+    virtualLatencies,
+} from "./scenarios.js"
+import { OWN_SOURCES, sourceSize } from "./sourceSize.js"
+import { median, percentile, round } from "./stats.js"
+import { vmInstrumentation } from "./instrumentedVm.js"
+
+const BUILDS = ["superloop", "async"] as const
+const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
+const REPORTS = join(ROOT, "reports")
+
+interface Settings {
+    quick: boolean
+    idleSeconds: number
+    virtualCycles: number
+    realCycles: number
+    rateSeconds: number
+    rateLadder: number[]
+    burstPresses: number
+}
+
+function settings(quick: boolean): Settings {
+    return quick
+        ? { quick, idleSeconds: 5, virtualCycles: 40, realCycles: 10, rateSeconds: 3, rateLadder: [5, 10, 20, 30, 50], burstPresses: 20 }
+        : { quick, idleSeconds: 30, virtualCycles: 200, realCycles: 200, rateSeconds: 10, rateLadder: [2, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50], burstPresses: 20 }
+}
+
+const started = Date.now()
+function progress(message: string) {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6)
+    process.stderr.write(`[${seconds} s] ${message}\n`)
+}
+
+function realFigures(samples: LatencySample[]) {
+    const press = samples.map(s => s.pressToReqMs)
+    const answer = samples.map(s => s.resToAckMs)
+    return {
+        pressToReq: { median: round(median(press), 3), p99: round(percentile(press, 0.99), 3) },
+        resToAck: { median: round(median(answer), 3), p99: round(percentile(answer, 0.99), 3) },
+    }
+}
+
+async function main() {
+    const args = process.argv.slice(2)
+    const unknown = args.filter(a => a !== "--quick")
+    if (unknown.length) throw new Error(`unknown argument ${unknown.join(" ")}; usage: npm run compare [-- --quick]`)
+    const s = settings(args.includes("--quick"))
+    progress(`${s.quick ? "quick" : "full"} run: building both builds and an empty program`)
+    buildAll([...BUILDS])
+    build(EMPTY.name, EMPTY.entry)
+    const instrumentation: Instrumentation = await vmInstrumentation()
+
+    const report: Report = { generatedAt: new Date().toISOString(), quick: s.quick, settings: s, builds: {}, charts: [] } as unknown as Report
+    const realSamples: Record<RealTimeMode, Record<string, LatencySample[]>> = { isolated: {}, backToBack: {} }
+
+    progress("empty program: idle VM work")
+    const emptyIdle = (await idleAndLoadRates(EMPTY.name, instrumentation, s.idleSeconds, false)).idle
+
+    for (const name of BUILDS) {
+        progress(`${name}: bytecode and source size`)
+        const bytecode = bytecodeFigures(name)
+        const source = sourceSize(OWN_SOURCES[name])
+        progress(`${name}: heap, idle and with 1 to 4 requests in flight`)
+        const heap = await heapFigures(name, instrumentation)
+        progress(`${name}: VM work over ${s.idleSeconds} s idle and ${s.idleSeconds} s of load`)
+        const { idle, load } = await idleAndLoadRates(name, instrumentation, s.idleSeconds)
+        progress(`${name}: ${s.virtualCycles} request cycles on virtual time`)
+        const virtual = await virtualLatencies(name, instrumentation, s.virtualCycles)
+        progress(`${name}: highest steady request rate`)
+        const rate = await maxSteadyRate(name, instrumentation, s.rateLadder, s.rateSeconds, r =>
+            progress(`  ${r.ratePerSec}/s: ${r.reqs} REQ, ${r.busy} BUSY, ${r.acks} ACK, ${r.lost} lost, worst press→REQ ${round(r.worstPressToReqMs)} ms`),
+        )
+        progress(`${name}: a burst of ${s.burstPresses} presses`)
+        const burstResult = await burst(name, instrumentation, s.burstPresses)
+        report.builds[name] = { bytecode, source, heap, idle, load: load!, virtual, rate, burst: burstResult } as BuildReport
+    }
+    report.builds.empty = { idle: emptyIdle }
+
+    for (const mode of ["isolated", "backToBack"] as const) {
+        progress(`real time, ${mode}: ${s.realCycles} cycles per build, builds taking turns`)
+        realSamples[mode] = await realTimeLatencies([...BUILDS], mode, s.realCycles, done => {
+            if (done % Math.max(10, Math.floor(s.realCycles / 5)) === 0) progress(`  ${done}/${s.realCycles}`)
+        })
+    }
+    for (const name of BUILDS) {
+        report.builds[name].real = { isolated: realFigures(realSamples.isolated[name]), backToBack: realFigures(realSamples.backToBack[name]) }
+    }
+
+    progress("timeline of one scenario")
+    const windowMs = 600
+    const lines = await Promise.all(BUILDS.map(name => timeline(name, instrumentation, windowMs)))
+
+    mkdirSync(REPORTS, { recursive: true })
+    const charts: Record<string, string> = {
+        "latency-isolated.svg": distributionChart(
+            "Real time, isolated stimuli: press→REQ and RES→ACK (ms)",
+            "ms",
+            BUILDS.flatMap(name => [
+                { label: `${name} press→REQ`, series: name, samples: realSamples.isolated[name].map(x => x.pressToReqMs) },
+                { label: `${name} RES→ACK`, series: name, samples: realSamples.isolated[name].map(x => x.resToAckMs) },
+            ]),
+        ),
+        "latency-back-to-back.svg": distributionChart(
+            "Real time, back-to-back stimuli: press→REQ and RES→ACK (ms)",
+            "ms",
+            BUILDS.flatMap(name => [
+                { label: `${name} press→REQ`, series: name, samples: realSamples.backToBack[name].map(x => x.pressToReqMs) },
+                { label: `${name} RES→ACK`, series: name, samples: realSamples.backToBack[name].map(x => x.resToAckMs) },
+            ]),
+        ),
+        "idle-cost.svg": barChart("Idle VM work: instructions per second", "instr/s", [
+            ...BUILDS.map(name => ({ label: name, value: report.builds[name].idle.instructionsPerSec, series: name })),
+            { label: "empty program", value: emptyIdle.instructionsPerSec, series: "empty" },
+        ]),
+        "timeline.svg": timelineChart(
+            `When the VM ran: two presses, the peer answering after 120 ms (virtual time, ${windowMs} ms)`,
+            windowMs,
+            lines[0].events,
+            BUILDS.map((name, i) => ({ label: name, series: name, wakeups: lines[i].wakeups, frames: lines[i].frames })),
+        ),
+    }
+    for (const [file, content] of Object.entries(charts)) writeFileSync(join(REPORTS, file), content)
+    report.charts = Object.keys(charts)
+    report.durationSeconds = round((Date.now() - started) / 1000, 1)
+    report.load = LOAD
+
+    writeFileSync(join(REPORTS, "compare.json"), JSON.stringify(toJson(report), null, 2) + "\n")
+    writeFileSync(join(REPORTS, "compare.md"), renderMarkdown(report))
+    console.log(renderTerminalTable(report))
+    progress(`done in ${report.durationSeconds} s: reports/compare.md, reports/compare.json, reports/*.svg`)
+}
+
+main().catch(e => {
+    console.error(e instanceof Error ? e.message : e)
+    process.exit(1)
+})

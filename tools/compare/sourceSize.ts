@@ -1,0 +1,62 @@
+// Source size of each build's own code: lines of code and decision points, counted on the TypeScript syntax tree.
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import ts from "typescript"
+import { ROOT } from "../build.js"
+
+/** The files that belong to one build only; the shared modules are counted once, apart. */
+export const OWN_SOURCES: Record<string, string[]> = {
+    superloop: ["src/mainSuperloop.ts"],
+    async: ["src/mainAsync.ts", "src/replies.ts"],
+    shared: ["src/frame.ts", "src/receiveBuffer.ts", "src/requests.ts", "src/outbox.ts", "src/roles.ts"],
+}
+
+export interface SourceSize {
+    files: string[]
+    /** Lines holding code: not blank, not only a comment. */
+    lines: number
+    /** Branches a reader must follow: if, loops, case, catch, ?:, &&, ||, ??. */
+    decisionPoints: number
+}
+
+const DECISION_KINDS = new Set([
+    ts.SyntaxKind.IfStatement,
+    ts.SyntaxKind.ForStatement,
+    ts.SyntaxKind.ForOfStatement,
+    ts.SyntaxKind.ForInStatement,
+    ts.SyntaxKind.WhileStatement,
+    ts.SyntaxKind.DoStatement,
+    ts.SyntaxKind.CaseClause,
+    ts.SyntaxKind.CatchClause,
+    ts.SyntaxKind.ConditionalExpression,
+])
+const DECISION_OPERATORS = new Set([
+    ts.SyntaxKind.AmpersandAmpersandToken,
+    ts.SyntaxKind.BarBarToken,
+    ts.SyntaxKind.QuestionQuestionToken,
+])
+
+function countDecisions(node: ts.Node): number {
+    let count = DECISION_KINDS.has(node.kind) ? 1 : 0
+    if (ts.isBinaryExpression(node) && DECISION_OPERATORS.has(node.operatorToken.kind)) count++
+    node.forEachChild(child => {
+        count += countDecisions(child)
+    })
+    return count
+}
+
+function codeLines(text: string): number {
+    const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "")
+    return withoutComments.split("\n").filter(line => line.trim() !== "").length
+}
+
+export function sourceSize(files: string[]): SourceSize {
+    let lines = 0
+    let decisionPoints = 0
+    for (const file of files) {
+        const text = readFileSync(join(ROOT, file), "utf8")
+        lines += codeLines(text)
+        decisionPoints += countDecisions(ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true))
+    }
+    return { files, lines, decisionPoints }
+}
