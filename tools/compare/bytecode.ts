@@ -13,10 +13,15 @@ export interface BytecodeFigures {
     bytecodeBytes: number
     /** Bytes of bytecode in functions defined under src/. */
     ownCodeBytes: number
+    /** Bytes of bytecode in functions of DeviceScript's own libraries. */
+    libraryCodeBytes: number
+    /** The string table: literals and every property and method name. */
+    stringBytes: number
     functions: FunctionSize[]
 }
 
 interface DebugInfo {
+    sizes: { strings: number }
     functions: { name: string; location: [number, number]; size: number }[]
     sources: { path: string; length: number }[]
 }
@@ -36,13 +41,14 @@ export function bytecodeFigures(build: string): BytecodeFigures {
         while (i > 0 && starts[i] > position) i--
         return debug.sources[i].path
     }
-    const functions = debug.functions
-        .map(f => ({ name: f.name, file: fileAt(f.location[0]), bytes: f.size }))
-        .filter(f => f.file.startsWith("src/"))
-        .sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file))
+    const all = debug.functions.map(f => ({ name: f.name, file: fileAt(f.location[0]), bytes: f.size }))
+    const functions = all.filter(f => f.file.startsWith("src/")).sort((a, b) => b.bytes - a.bytes || a.file.localeCompare(b.file))
+    const total = (list: FunctionSize[]) => list.reduce((sum, f) => sum + f.bytes, 0)
     return {
         bytecodeBytes: readFileSync(join(dir, "bytecode.devs")).length,
-        ownCodeBytes: functions.reduce((sum, f) => sum + f.bytes, 0),
+        ownCodeBytes: total(functions),
+        libraryCodeBytes: total(all) - total(functions),
+        stringBytes: debug.sizes.strings,
         functions,
     }
 }

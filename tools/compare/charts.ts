@@ -75,15 +75,19 @@ export function distributionChart(title: string, unit: string, series: { label: 
 export interface TimelineRow {
     label: string
     series: string
-    wakeups: number[]
+    wakeups: { at: number; instructions: number }[]
     frames: { at: number; what: string }[]
 }
 
-/** One row per build: a tick at each moment the VM ran, and the frames it sent. */
+/**
+ * One row per build: a tick at each host wakeup, tall and coloured when
+ * bytecode ran (height grows with the instructions run), short and grey when
+ * the VM woke with nothing of the program to run; and the frames it sent.
+ */
 export function timelineChart(title: string, windowMs: number, events: { at: number; what: string }[], rows: TimelineRow[]) {
     const width = 900
-    const left = 110
-    const rowHeight = 70
+    const left = 150
+    const rowHeight = 80
     const height = 80 + rows.length * rowHeight
     const x = (t: number) => left + ((width - left - 20) * t) / windowMs
     const body = [`<text x="10" y="22" ${FONT} font-weight="bold">${escape(title)}</text>`]
@@ -96,12 +100,22 @@ export function timelineChart(title: string, windowMs: number, events: { at: num
     rows.forEach((row, i) => {
         const y = 55 + i * rowHeight
         body.push(`<text x="${left - 8}" y="${y + 20}" ${FONT} text-anchor="end">${escape(row.label)}</text>`)
-        body.push(`<text x="${left - 8}" y="${y + 36}" ${FONT} text-anchor="end" fill="#868e96">${row.wakeups.length} wakeups</text>`)
-        for (const t of row.wakeups) body.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${y + 4}" y2="${y + 30}" stroke="${color(row.series)}" stroke-width="1"/>`)
+        const ran = row.wakeups.filter(w => w.instructions > 0)
+        body.push(`<text x="${left - 8}" y="${y + 34}" font-family="system-ui, sans-serif" font-size="10" text-anchor="end" fill="#868e96">ran ${ran.length} of ${row.wakeups.length} wakeups</text>`)
+        for (const w of row.wakeups) {
+            const tick = w.instructions > 0 ? Math.min(26, 6 + 4 * Math.log2(w.instructions)) : 4
+            const stroke = w.instructions > 0 ? color(row.series) : "#ced4da"
+            body.push(`<line x1="${x(w.at).toFixed(1)}" x2="${x(w.at).toFixed(1)}" y1="${y + 30 - tick}" y2="${y + 30}" stroke="${stroke}" stroke-width="1.5"/>`)
+        }
+        let lastLabelEnd = -Infinity
+        let line = 0
         for (const f of row.frames) {
+            const labelX = x(f.at) + 4
+            line = labelX < lastLabelEnd ? (line + 1) % 2 : 0
+            lastLabelEnd = labelX + 6 * f.what.length
             body.push(
                 `<circle cx="${x(f.at).toFixed(1)}" cy="${y + 42}" r="3" fill="black"/>`,
-                `<text x="${x(f.at) + 4}" y="${y + 56}" font-family="system-ui, sans-serif" font-size="10">${escape(f.what)}</text>`,
+                `<text x="${labelX}" y="${y + 56 + 12 * line}" font-family="system-ui, sans-serif" font-size="10">${escape(f.what)}</text>`,
             )
         }
     })

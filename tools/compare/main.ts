@@ -1,12 +1,20 @@
 // `npm run compare [-- --quick]`: both builds through the same scenarios, side by side.
-import { mkdirSync, writeFileSync } from "node:fs"
-import { join } from "node:path"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { join, relative } from "node:path"
 import { build, buildAll, ROOT } from "../build.js"
 import { bytecodeFigures } from "./bytecode.js"
 import { barChart, distributionChart, timelineChart } from "./charts.js"
 import type { LatencySample } from "./latency.js"
 import { realTimeLatencies, type RealTimeMode } from "./realtime.js"
-import { type BuildReport, renderMarkdown, renderTerminalTable, type Report, toJson } from "./report.js"
+import {
+    type BuildReport,
+    renderMarkdown,
+    renderReadmeSection,
+    renderTerminalTable,
+    type Report,
+    toJson,
+    withReadmeSection,
+} from "./report.js"
 import {
     burst,
     heapFigures,
@@ -24,6 +32,9 @@ import { vmInstrumentation } from "./instrumentedVm.js"
 const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
 const REPORTS = join(ROOT, "reports")
+/** A quick run writes apart, so it never replaces the committed figures of a full run. */
+const QUICK_REPORTS = join(REPORTS, "quick")
+const README = join(ROOT, "README.md")
 
 interface Settings {
     quick: boolean
@@ -37,8 +48,16 @@ interface Settings {
 
 function settings(quick: boolean): Settings {
     return quick
-        ? { quick, idleSeconds: 5, virtualCycles: 40, realCycles: 10, rateSeconds: 3, rateLadder: [5, 10, 20, 30, 50], burstPresses: 20 }
-        : { quick, idleSeconds: 30, virtualCycles: 200, realCycles: 200, rateSeconds: 10, rateLadder: [2, 5, 8, 10, 12, 15, 20, 25, 30, 40, 50], burstPresses: 20 }
+        ? { quick, idleSeconds: 5, virtualCycles: 40, realCycles: 10, rateSeconds: 3, rateLadder: [10, 25, 50, 75, 100, 150], burstPresses: 20 }
+        : {
+              quick,
+              idleSeconds: 30,
+              virtualCycles: 200,
+              realCycles: 200,
+              rateSeconds: 10,
+              rateLadder: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 125, 150, 200],
+              burstPresses: 20,
+          }
 }
 
 const started = Date.now()
@@ -106,7 +125,8 @@ async function main() {
     const windowMs = 600
     const lines = await Promise.all(BUILDS.map(name => timeline(name, instrumentation, windowMs)))
 
-    mkdirSync(REPORTS, { recursive: true })
+    const out = s.quick ? QUICK_REPORTS : REPORTS
+    mkdirSync(out, { recursive: true })
     const charts: Record<string, string> = {
         "latency-isolated.svg": distributionChart(
             "Real time, isolated stimuli: press→REQ and RES→ACK (ms)",
@@ -135,15 +155,17 @@ async function main() {
             BUILDS.map((name, i) => ({ label: name, series: name, wakeups: lines[i].wakeups, frames: lines[i].frames })),
         ),
     }
-    for (const [file, content] of Object.entries(charts)) writeFileSync(join(REPORTS, file), content)
+    for (const [file, content] of Object.entries(charts)) writeFileSync(join(out, file), content)
     report.charts = Object.keys(charts)
     report.durationSeconds = round((Date.now() - started) / 1000, 1)
     report.load = LOAD
 
-    writeFileSync(join(REPORTS, "compare.json"), JSON.stringify(toJson(report), null, 2) + "\n")
-    writeFileSync(join(REPORTS, "compare.md"), renderMarkdown(report))
+    writeFileSync(join(out, "compare.json"), JSON.stringify(toJson(report), null, 2) + "\n")
+    writeFileSync(join(out, "compare.md"), renderMarkdown(report))
+    if (!s.quick) writeFileSync(README, withReadmeSection(readFileSync(README, "utf8"), renderReadmeSection(report)))
     console.log(renderTerminalTable(report))
-    progress(`done in ${report.durationSeconds} s: reports/compare.md, reports/compare.json, reports/*.svg`)
+    const where = relative(ROOT, out)
+    progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${s.quick ? "" : ", README.md"}`)
 }
 
 main().catch(e => {

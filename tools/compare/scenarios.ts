@@ -26,10 +26,17 @@ export interface Rates {
     wakeupsPerSec: number
 }
 
-/** A simulation whose host wakeups are counted (and, if asked, timed). */
+/** One time the host woke the VM: when, and how many bytecode instructions ran then. */
+export interface Wakeup {
+    at: number
+    instructions: number
+}
+
+/** A simulation whose host wakeups are counted (and, if asked, traced). */
 export class Run {
     wakeups = 0
-    readonly wakeupTimes: number[] = []
+    /** Each wakeup's time and the instruction count at its start, when tracing. */
+    private readonly trace: Wakeup[] = []
 
     private constructor(
         readonly sim: Simulation,
@@ -44,11 +51,21 @@ export class Run {
             onWakeup: at => {
                 if (!run) return
                 run.wakeups++
-                if (traceWakeups) run.wakeupTimes.push(at)
+                if (traceWakeups) run.trace.push({ at, instructions: instrumentation.work(run.sim).instructions })
             },
         })
         run = new Run(sim, instrumentation)
         return run
+    }
+
+    /** The traced wakeups from index `from` on, each with the instructions it ran. */
+    wakeupsSince(from: number): Wakeup[] {
+        const counts = [...this.trace.slice(from).map(w => w.instructions), this.work().instructions]
+        return this.trace.slice(from).map((w, i) => ({ at: w.at, instructions: counts[i + 1] - counts[i] }))
+    }
+
+    get traced(): number {
+        return this.trace.length
     }
 
     work(): VmWork & { wakeups: number } {
@@ -235,7 +252,7 @@ export async function timeline(build: string, instrumentation: Instrumentation, 
     await sim.advance(1000)
     autoReply(sim, { replyDelayMs: 120 })
     const start = sim.now
-    const first = run.wakeupTimes.length
+    const first = run.traced
     const events: { at: number; what: string }[] = []
     for (const at of [100, 250]) {
         await sim.advance(start + at - sim.now)
@@ -243,8 +260,8 @@ export async function timeline(build: string, instrumentation: Instrumentation, 
         await sim.press()
     }
     await sim.advance(start + windowMs - sim.now)
+    const wakeups = run.wakeupsSince(first).map(w => ({ at: w.at - start, instructions: w.instructions }))
     run.stop()
-    const wakeups = run.wakeupTimes.slice(first).map(t => t - start)
     const frames = sim.frames.filter(f => f.at >= start).map(f => ({ at: f.at - start, what: f.body }))
     return { wakeups, frames, events }
 }
