@@ -1,11 +1,32 @@
 import { defineConfig } from "vitest/config"
 
+// Tests that listen on the CLI's fixed ports (8081-8083) are named *.ports.test.ts:
+// they run after all others, one file at a time.
+const PORTS = "test/**/*.ports.test.ts"
+
 export default defineConfig({
     test: {
-        include: ["test/**/*.test.ts"],
-        // DeviceScript-only suites: they run inside the VM, through test/unit/firmwareModules.test.ts
-        exclude: ["test/devs/**", "node_modules/**"],
+        // builds both firmware builds once, before any project runs
         globalSetup: ["test/globalSetup.ts"],
-        testTimeout: 30_000,
+        projects: [
+            {
+                test: {
+                    name: "main",
+                    testTimeout: 30_000,
+                    include: ["test/**/*.test.ts"],
+                    // DeviceScript-only suites run inside the VM, through test/unit/firmwareModules.test.ts
+                    exclude: ["test/devs/**", PORTS, "node_modules/**"],
+                },
+            },
+            {
+                test: {
+                    name: "ports",
+                    testTimeout: 30_000,
+                    include: [PORTS],
+                    fileParallelism: false,
+                    sequence: { groupOrder: 1 },
+                },
+            },
+        ],
     },
 })
