@@ -6,6 +6,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { devsCommand } from "../../tools/build.js"
+import { encodeLengthPrefixed, LengthPrefixedDecoder } from "../../tools/jacdac/lengthPrefixed.js"
 import { CRASH_LINE } from "./devsVm.js"
 import type { SentFrame } from "./frames.js"
 import { Peripherals } from "./peripherals.js"
@@ -132,23 +133,11 @@ export class TcpVmSession {
         })
     }
 
-    /** Frames from the VM: 1 length byte, or 0xFF and a little-endian u16 length, then the frame. */
+    /** Frames from the VM, each after its length (see tools/jacdac/lengthPrefixed.ts). */
     private receiveFrom(socket: Socket) {
-        let pending: Buffer = Buffer.alloc(0)
+        const decoder = new LengthPrefixedDecoder()
         socket.on("data", (chunk: Buffer) => {
-            pending = pending.length ? Buffer.concat([pending, chunk]) : chunk
-            for (;;) {
-                if (pending.length < 1) break
-                let header = 1
-                let length = pending[0]
-                if (length === 0xff) {
-                    if (pending.length < 3) break
-                    header = 3
-                    length = pending.readUInt16LE(1)
-                }
-                if (pending.length < header + length) break
-                const frame = new Uint8Array(pending.subarray(header, header + length))
-                pending = pending.subarray(header + length)
+            for (const frame of decoder.push(new Uint8Array(chunk))) {
                 if (!this.stopped) this.bridge.receiveFrameOrPacket(frame)
             }
         })
@@ -157,11 +146,8 @@ export class TcpVmSession {
 
     /** Frames to the VM: the VM reads only a 1-byte length. */
     private sendToVm(frame: Uint8Array) {
-        if (frame.length >= 0xff) throw new RangeError(`a frame of ${frame.length} bytes cannot be sent to the VM`)
+        const out = encodeLengthPrefixed(frame)
         if (!this.socket || this.socket.destroyed) return
-        const out = new Uint8Array(1 + frame.length)
-        out[0] = frame.length
-        out.set(frame, 1)
         this.socket.write(out)
     }
 

@@ -1,0 +1,25 @@
+// SPEC rules 4-8 under fuzzed serial input, both builds, against the host-side model.
+import fc from "fast-check"
+import { afterAll, describe, test } from "vitest"
+import { BUILD_NAMES, simulateReady } from "../harness/builds.js"
+import { readFileSync } from "node:fs"
+import { type FuzzInput, serialProperty } from "./serialFuzz.js"
+
+/** Inputs the fuzzer once found interesting: replayed first in every run. */
+const regressions = JSON.parse(readFileSync(new URL("./regressions.json", import.meta.url), "utf8")) as { why: string; input: FuzzInput }[]
+
+/** At least 2,000 generated inputs per build in every test run; `npm run fuzz -- --runs N` for long runs. */
+const RUNS = Number(process.env.FUZZ_RUNS ?? 2000)
+
+describe.each(BUILD_NAMES)("%s build, fuzzed serial input", build => {
+    const { property, stop } = serialProperty(() => simulateReady(build))
+    afterAll(stop)
+
+    test(`${RUNS} generated inputs agree with the model of SPEC.md`, async () => {
+        await fc.assert(property, {
+            numRuns: RUNS,
+            seed: Number(process.env.FUZZ_SEED ?? 20261125),
+            examples: regressions.map(r => [r.input]),
+        })
+    }, 600_000)
+})

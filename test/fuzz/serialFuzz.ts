@@ -1,0 +1,208 @@
+// Property-based fuzzing of the serial input, against the host-side model of SPEC.md.
+import fc from "fast-check"
+import { bytes, checksumHex } from "../harness/frames.js"
+import type { Simulation } from "../harness/simulation.js"
+import { SpecModel } from "../model/specModel.js"
+
+/** A piece of a fuzzed input. Seqs are relative to the first seq of the run, so a run can be replayed on any device state. */
+export type Piece =
+    | { kind: "reply"; seqOffset: number; zeros: number; payload: string; lf: string; mutation?: Mutation }
+    | { kind: "soup"; text: string }
+
+export type Mutation =
+    | { kind: "flip"; at: number; bit: number }
+    | { kind: "drop"; at: number }
+    | { kind: "double"; at: number }
+    | { kind: "insert"; at: number; text: string }
+    | { kind: "checksum"; delta: number }
+
+export interface FuzzInput {
+    presses: number
+    pieces: Piece[]
+    /** Where the byte stream is cut into chunks, as fractions of its length. */
+    cuts: number[]
+    /** Let the requests still in flight time out (slow), instead of answering them. */
+    timeOut: boolean
+}
+
+const PRINTABLE = fc.integer({ min: 0x20, max: 0x7e }).map(c => String.fromCharCode(c))
+const PAYLOAD_CHAR = PRINTABLE.filter(c => c !== "$" && c !== "*")
+const SOUP_CHAR = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom("$", "*", ",", "\r", "\n", "R", "E", "S", "0", "7", "A", "f") },
+    { weight: 2, arbitrary: PRINTABLE },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).map(c => String.fromCharCode(c)) },
+)
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+    fc.record({ kind: fc.constant("flip" as const), at: fc.nat(90), bit: fc.integer({ min: 0, max: 7 }) }),
+    fc.record({ kind: fc.constant("drop" as const), at: fc.nat(90) }),
+    fc.record({ kind: fc.constant("double" as const), at: fc.nat(90) }),
+    fc.record({ kind: fc.constant("insert" as const), at: fc.nat(90), text: fc.constantFrom("$", "\r", "\0", "*", "\n", ",") }),
+    fc.record({ kind: fc.constant("checksum" as const), delta: fc.integer({ min: 1, max: 255 }) }),
+)
+
+const reply: fc.Arbitrary<Piece> = fc.record(
+    {
+        kind: fc.constant("reply" as const),
+        seqOffset: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 255 })),
+        zeros: fc.constantFrom(0, 0, 0, 1, 2),
+        payload: fc.oneof(
+            { weight: 4, arbitrary: fc.string({ unit: PAYLOAD_CHAR, maxLength: 12 }) },
+            { weight: 1, arbitrary: fc.string({ unit: PAYLOAD_CHAR, minLength: 60, maxLength: 80 }) },
+        ),
+        lf: fc.constantFrom("\r\n", "\r\n", "\n"),
+        mutation: fc.option(mutation, { nil: undefined, freq: 2 }),
+    },
+    { requiredKeys: ["kind", "seqOffset", "zeros", "payload", "lf"] },
+)
+
+const soup: fc.Arbitrary<Piece> = fc.record({ kind: fc.constant("soup" as const), text: fc.string({ unit: SOUP_CHAR, maxLength: 40 }) })
+
+export const fuzzInput: fc.Arbitrary<FuzzInput> = fc.record({
+    presses: fc.integer({ min: 0, max: 6 }),
+    pieces: fc.array(fc.oneof({ weight: 3, arbitrary: reply }, { weight: 1, arbitrary: soup }), { maxLength: 8 }),
+    cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
+    timeOut: fc.integer({ min: 0, max: 3 }).map(n => n === 0),
+})
+
+function mutate(text: string, m: Mutation): string {
+    const at = m.kind === "checksum" ? 0 : m.at % Math.max(1, text.length)
+    switch (m.kind) {
+        case "flip":
+            return text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ (1 << m.bit)) + text.slice(at + 1)
+        case "drop":
+            return text.slice(0, at) + text.slice(at + 1)
+        case "double":
+            return text.slice(0, at) + text[at] + text.slice(at)
+        case "insert":
+            return text.slice(0, at) + m.text + text.slice(at)
+        case "checksum": {
+            const star = text.lastIndexOf("*")
+            const wrong = ((parseInt(text.slice(star + 1, star + 3), 16) + m.delta) % 256).toString(16).toUpperCase().padStart(2, "0")
+            return text.slice(0, star + 1) + wrong + text.slice(star + 3)
+        }
+    }
+}
+
+/** The bytes of a run, one character per byte, for a device whose next seq is `base`. */
+export function render(input: FuzzInput, base: number): string {
+    return input.pieces
+        .map(piece => {
+            if (piece.kind === "soup") return piece.text
+            const seq = "0".repeat(piece.zeros) + String((base + piece.seqOffset) % 256)
+            const body = `RES,${seq},${piece.payload}`
+            const frame = `$${body}*${checksumHex(body)}${piece.lf}`
+            return piece.mutation ? mutate(frame, piece.mutation) : frame
+        })
+        .join("")
+}
+
+/** Chunks of at most 236 bytes, cut where `cuts` says. */
+export function chunk(stream: string, cuts: number[]): string[] {
+    const points = [...new Set(cuts.map(c => Math.floor(c * stream.length)))].filter(p => p > 0 && p < stream.length).sort((a, b) => a - b)
+    const pieces: string[] = []
+    let from = 0
+    for (const point of [...points, stream.length]) {
+        for (let start = from; start < point; start += 236) pieces.push(stream.slice(start, Math.min(point, start + 236)))
+        from = point
+    }
+    return pieces
+}
+
+/** Frames that resynchronise any receiver to "outside a frame", whatever state it is in. */
+const RESYNC = "$\n"
+/** Output must be complete well before the first request could time out. */
+const QUIET_WITHIN_MS = 800
+
+async function untilQuiet(sim: Simulation, expectedCount: number, since: number) {
+    const started = sim.now
+    while (sim.now - started < QUIET_WITHIN_MS) {
+        await sim.advance(20)
+        if (sim.bodies(since).length >= expectedCount) break
+    }
+    await sim.advance(60) // anything extra would show up now
+}
+
+/**
+ * One long-lived device and its model, kept in step: each run starts from
+ * no request in flight and the receiver outside a frame.
+ */
+export class FuzzedDevice {
+    readonly model: SpecModel
+
+    constructor(readonly sim: Simulation) {
+        this.model = new SpecModel()
+    }
+
+    /** Runs one input; throws with the expected and actual frames if the device strays from the model. */
+    async run(input: FuzzInput): Promise<void> {
+        const { sim, model } = this
+        const since = sim.now
+        const expected: string[] = []
+        const base = model.seq
+        for (let i = 0; i < input.presses; i++) {
+            expected.push(...model.press())
+            await sim.press()
+        }
+        await sim.advance(30)
+        const stream = RESYNC + render(input, base)
+        expected.push(...model.receive(stream))
+        for (const piece of chunk(stream, input.cuts)) await sim.inject(bytes(piece))
+        await untilQuiet(sim, expected.length, since)
+        this.check(expected, since, "after the input")
+
+        if (input.timeOut) {
+            expected.push(...model.timeOutAll())
+            await sim.advance(1150)
+        } else {
+            const answers = model.requestsInFlight.map(seq => `$RES,${seq},end*${checksumHex(`RES,${seq},end`)}\r\n`).join("")
+            expected.push(...model.receive(answers))
+            await sim.inject(answers)
+            await untilQuiet(sim, expected.length, since)
+        }
+        this.check(expected, since, "after the requests ended")
+    }
+
+    private check(expected: string[], since: number, when: string) {
+        const { sim, model } = this
+        const actual = sim.bodies(since)
+        const crashes = sim.crashes()
+        const ledOn = sim.led.isOn
+        const ledExpected = model.requestsInFlight.length > 0
+        if (crashes.length || ledOn !== ledExpected || JSON.stringify(actual) !== JSON.stringify(expected)) {
+            throw new Error(
+                [
+                    `the device strayed from SPEC ${when}`,
+                    crashes.length ? `crashes: ${crashes.join("; ")}` : "",
+                    `LED ${ledOn ? "on" : "off"}, expected ${ledExpected ? "on" : "off"}`,
+                    `expected: ${JSON.stringify(expected)}`,
+                    `actual:   ${JSON.stringify(actual)}`,
+                ]
+                    .filter(Boolean)
+                    .join("\n"),
+            )
+        }
+    }
+}
+
+/**
+ * A fast-check property over one build: runs share a long-lived device, and a
+ * device that strayed is replaced by a fresh one, so shrinking replays each
+ * candidate on a device in step with its model.
+ */
+export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
+    let device: FuzzedDevice | undefined
+    const stop = () => device?.sim.stop()
+    const property = fc.asyncProperty(fuzzInput, async input => {
+        if (!device) device = new FuzzedDevice(await start())
+        try {
+            await device.run(input)
+        } catch (error) {
+            stop()
+            device = undefined
+            throw error
+        }
+        afterEachRun()
+    })
+    return { property, stop }
+}

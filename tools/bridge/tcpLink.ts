@@ -1,0 +1,47 @@
+// The bridge's link to TCP clients on localhost: each client's bytes go to the firmware, the firmware's to every client.
+import { createServer, type Server, type Socket } from "node:net"
+import { UserError } from "../errors.js"
+import type { ByteLink } from "./link.js"
+
+export const TCP_LINK_HOST = "127.0.0.1"
+
+/** Listens on 127.0.0.1:`port` (0 for any free port; see `description`). */
+export async function openTcpLink(port: number, log: (line: string) => void): Promise<ByteLink> {
+    const clients = new Set<Socket>()
+    const listeners: ((bytes: Uint8Array) => void)[] = []
+    const server = createServer(socket => {
+        clients.add(socket)
+        const who = `${socket.remoteAddress}:${socket.remotePort}`
+        log(`tcp client ${who} connected`)
+        socket.on("data", (chunk: Buffer) => listeners.forEach(listener => listener(new Uint8Array(chunk))))
+        socket.on("error", () => socket.destroy())
+        socket.on("close", () => {
+            clients.delete(socket)
+            log(`tcp client ${who} left`)
+        })
+    })
+    const address = await listen(server, port)
+    return {
+        description: `tcp://${TCP_LINK_HOST}:${address}`,
+        write: bytes => clients.forEach(client => client.write(bytes)),
+        onData: listener => listeners.push(listener),
+        ended: new Promise<string>(resolve => server.on("error", e => resolve(`tcp link: ${e.message}`))),
+        close: () =>
+            new Promise<void>(resolve => {
+                clients.forEach(client => client.destroy())
+                server.close(() => resolve())
+            }),
+    }
+}
+
+function listen(server: Server, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once("error", (e: NodeJS.ErrnoException) =>
+            reject(new UserError(`cannot listen on ${TCP_LINK_HOST}:${port}: ${e.code === "EADDRINUSE" ? "port in use" : e.message}`)),
+        )
+        server.listen(port, TCP_LINK_HOST, () => {
+            const address = server.address()
+            resolve(typeof address === "object" && address ? address.port : port)
+        })
+    })
+}

@@ -1,0 +1,32 @@
+// Runs the pinned DeviceScript CLI in the project folder, keeping its output for error messages.
+import { spawn } from "node:child_process"
+import { devsCommand } from "../build.js"
+
+export interface DevsRun {
+    code: number
+    /** stdout and stderr, interleaved as they came. */
+    output: string
+}
+
+/** Runs `devs <args>` in `cwd`; with `verbose`, its output is shown as it comes. */
+export function runDevs(args: string[], cwd: string, verbose: boolean): Promise<DevsRun> {
+    const [node, devs] = devsCommand()
+    return new Promise((resolve, reject) => {
+        const child = spawn(node, [devs, "--no-colors", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] })
+        let output = ""
+        const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
+            output += chunk.toString()
+            if (verbose) stream.write(chunk)
+        }
+        child.stdout.on("data", keep(process.stdout))
+        child.stderr.on("data", keep(process.stderr))
+        child.on("error", reject)
+        child.on("close", code => resolve({ code: code ?? 1, output }))
+    })
+}
+
+/** The last line of `output` that says something, for a one-line error. */
+export function lastLine(output: string): string {
+    const lines = output.split("\n").map(l => l.trim()).filter(Boolean)
+    return lines[lines.length - 1] ?? "(no output)"
+}

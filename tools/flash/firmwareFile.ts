@@ -1,0 +1,60 @@
+// Checks that a runtime (or a bundled image) is for the board's chip before anything is built or flashed.
+import { existsSync, readFileSync, statSync } from "node:fs"
+import { basename } from "node:path"
+import { UserError } from "../errors.js"
+import { ESP32_IMAGE_OFFSET, RUNTIMES, type Board } from "./boards.js"
+import { isUf2, parseUf2, RP2040_FAMILY_ID } from "./uf2.js"
+
+const ESP_IMAGE_MAGIC = 0xe9
+/** Chip ids in the ESP-IDF image header (`esp_chip_id_t`). */
+const ESP_CHIP_NAMES: Record<number, string> = {
+    0: "ESP32",
+    2: "ESP32-S2",
+    5: "ESP32-C3",
+    9: "ESP32-S3",
+    12: "ESP32-C2",
+    13: "ESP32-C6",
+    16: "ESP32-H2",
+}
+const ESP32_CHIP_ID = 0
+/** In a full image that starts at 0x1000 (bootloader first), the partition table at flash 0x8000 starts with AA 50. */
+const PARTITION_TABLE_AT = 0x8000 - ESP32_IMAGE_OFFSET
+
+/** Reads `file`, failing with one line unless it is a runtime image for `board`'s chip. */
+export function checkFirmwareFile(file: string, board: Board, what = "firmware file"): void {
+    if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`no ${what} ${file}`)
+    const bytes = new Uint8Array(readFileSync(file))
+    const problem = board.chip === "rp2040" ? rp2040Problem(bytes) : esp32Problem(bytes, basename(file))
+    if (problem) {
+        const runtime = RUNTIMES[board.chip]
+        throw new UserError(`${file} ${problem}; ${board.id} needs the ${runtime.chipName} runtime (${runtime.cacheName})`)
+    }
+}
+
+function rp2040Problem(bytes: Uint8Array): string | undefined {
+    if (!isUf2(bytes)) return "is not a UF2 file"
+    let blocks
+    try {
+        blocks = parseUf2(bytes)
+    } catch (e) {
+        return `is not a valid UF2 file (${(e as Error).message})`
+    }
+    const family = blocks.find(b => b.familyId !== undefined && b.familyId !== RP2040_FAMILY_ID)?.familyId
+    if (family !== undefined) return `is a UF2 file for another chip (family 0x${family.toString(16)}, not the RP2040)`
+    return undefined
+}
+
+function esp32Problem(bytes: Uint8Array, name: string): string | undefined {
+    if (isUf2(bytes)) return "is a UF2 file (for an RP2040?), not an ESP32 image"
+    const offset = /-(0x[0-9a-f]+)\.bin$/i.exec(name)?.[1]
+    if (offset && parseInt(offset, 16) !== ESP32_IMAGE_OFFSET) {
+        return `is an image for flash offset ${offset}, not 0x${ESP32_IMAGE_OFFSET.toString(16)}`
+    }
+    if (bytes[0] !== ESP_IMAGE_MAGIC) return "is not an ESP32 flash image (no 0xE9 image header)"
+    const chipId = bytes.length >= 14 ? bytes[12] | (bytes[13] << 8) : -1
+    if (chipId !== ESP32_CHIP_ID) return `is an image for the ${ESP_CHIP_NAMES[chipId] ?? `chip id ${chipId}`}, not the ESP32`
+    if (bytes[PARTITION_TABLE_AT] !== 0xaa || bytes[PARTITION_TABLE_AT + 1] !== 0x50) {
+        return "is not a full ESP32 image for offset 0x1000 (no partition table at 0x8000: an app-only image?)"
+    }
+    return undefined
+}

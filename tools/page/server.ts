@@ -1,0 +1,278 @@
+// `npm start`: both builds side by side on a local web page. Both VMs run here,
+// in real time; the page gets their events by Server-Sent Events and acts by POST.
+import { readFile } from "node:fs/promises"
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { extname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { WallClock } from "../../test/harness/clock.js"
+import { BUILDS, buildAll, type BuildName } from "../build.js"
+import { parseOptions } from "../options.js"
+import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
+
+export const HOST = "127.0.0.1"
+export const DEFAULT_PORT = 8090
+const USAGE = "usage: npm start -- [--port N] [--seed N] [--no-build]"
+const STATIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "static")
+const STATIC_FILES: Record<string, string> = {
+    "/": "index.html",
+    "/index.html": "index.html",
+    "/app.js": "app.js",
+    "/style.css": "style.css",
+}
+const CONTENT_TYPES: Record<string, string> = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+const WAKEUPS_EVERY_MS = 100
+const HEARTBEAT_EVERY_MS = 15_000
+const MAX_BODY_BYTES = 4096
+
+export interface PageServerOptions {
+    /** 0 picks a free port. */
+    port?: number
+    /** Seeds the peers' drops and corruptions (each build gets its own sequence from it). */
+    seed?: number
+}
+
+/** What the page gets first on connecting, and again after the server restarts. */
+export interface Hello {
+    kind: "hello"
+    at: number
+    devices: DeviceSnapshot[]
+}
+
+class HttpError extends Error {
+    constructor(
+        readonly status: number,
+        message: string,
+    ) {
+        super(message)
+    }
+}
+
+export class PageServer {
+    readonly clock = new WallClock()
+    readonly devices = new Map<BuildName, Device>()
+    private readonly clients = new Set<ServerResponse>()
+    private readonly server: Server
+    private timers: ReturnType<typeof setInterval>[] = []
+    private wakeupsSentUpTo = 0
+    private closed = false
+
+    private constructor(private readonly seed: number) {
+        this.server = createServer((req, res) => void this.handle(req, res))
+    }
+
+    /** Listens on 127.0.0.1 (and nowhere else), then boots both builds. */
+    static async start(options: PageServerOptions = {}): Promise<PageServer> {
+        const page = await PageServer.listen(options)
+        await page.boot()
+        return page
+    }
+
+    /** Listens on 127.0.0.1 only, with no build running yet (the page says it is starting until `boot`). */
+    static async listen(options: PageServerOptions = {}): Promise<PageServer> {
+        const page = new PageServer(options.seed ?? 1)
+        await page.listenOn(options.port ?? DEFAULT_PORT)
+        return page
+    }
+
+    private listenOn(port: number): Promise<void> {
+        return new Promise((resolve, reject) => {
+            this.server.once("error", (e: NodeJS.ErrnoException) =>
+                reject(
+                    e.code === "EADDRINUSE"
+                        ? new Error(`port ${port} is in use: pass another with --port N (--port 0 picks a free one)`)
+                        : e,
+                ),
+            )
+            this.server.listen(port, HOST, () => resolve())
+        })
+    }
+
+    /** Boots both builds (closing the server if either fails). */
+    async boot() {
+        try {
+            await this.startDevices()
+        } catch (e) {
+            await this.close()
+            throw e
+        }
+        this.broadcast(this.hello())
+    }
+
+    private async startDevices() {
+        // loaded only now (binaryen takes seconds to load), so that a bad argument or a busy port fails at once
+        const { Device } = await import("./device.js")
+        const { instrumentedVmWasm } = await import("../compare/instrumentedVm.js")
+        instrumentedVmWasm() // rewrite the VM binary once, before either build needs it
+        const builds = Object.keys(BUILDS) as BuildName[]
+        const started = await Promise.allSettled(builds.map((build, i) => Device.start(build, this.clock, this.seed + i)))
+        const devices = started.flatMap(s => (s.status === "fulfilled" ? [s.value] : []))
+        const failed = started.find(s => s.status === "rejected")
+        if (failed || this.closed) {
+            for (const device of devices) device.stop()
+            throw failed ? failed.reason : new Error("the server was closed while the builds started")
+        }
+        for (const device of devices) {
+            this.devices.set(device.build, device)
+            device.onEvent(event => this.broadcast(event))
+        }
+        this.wakeupsSentUpTo = this.clock.now
+        this.timers.push(
+            setInterval(() => {
+                const since = this.wakeupsSentUpTo
+                this.wakeupsSentUpTo = this.clock.now
+                for (const device of this.devices.values()) device.flushWakeups(since)
+            }, WAKEUPS_EVERY_MS),
+            setInterval(() => {
+                for (const client of this.clients) client.write(": still here\n\n")
+            }, HEARTBEAT_EVERY_MS),
+        )
+    }
+
+    get port(): number {
+        return (this.server.address() as AddressInfo).port
+    }
+
+    get url(): string {
+        return `http://${HOST}:${this.port}/`
+    }
+
+    private broadcast(event: DeviceEvent | Hello) {
+        const data = `data: ${JSON.stringify(event)}\n\n`
+        for (const client of this.clients) client.write(data)
+    }
+
+    hello(): Hello {
+        return { kind: "hello", at: this.clock.now, devices: [...this.devices.values()].map(d => d.snapshot()) }
+    }
+
+    /** Presses both builds' buttons at the same instant. */
+    async press(): Promise<void> {
+        await Promise.all([...this.devices.values()].map(d => d.press()))
+    }
+
+    private device(build: unknown): Device {
+        const device = this.devices.get(build as BuildName)
+        if (!device) throw new HttpError(400, `no build ${JSON.stringify(build)}: one of ${[...this.devices.keys()].join(", ")}`)
+        return device
+    }
+
+    private async handle(req: IncomingMessage, res: ServerResponse) {
+        try {
+            // only this machine's pages may talk to it (no DNS rebinding through another host name)
+            const host = req.headers.host ?? ""
+            if (host !== `${HOST}:${this.port}` && host !== `localhost:${this.port}`) throw new HttpError(403, "wrong host")
+            const path = new URL(req.url ?? "/", this.url).pathname
+            if (req.method === "GET" && path in STATIC_FILES) return await this.serveFile(res, STATIC_FILES[path])
+            if (req.method === "GET" && path === "/api/events") return this.subscribe(req, res)
+            if (req.method === "GET" && path === "/api/state") return json(res, 200, this.hello())
+            if (req.method === "POST" && path.startsWith("/api/")) return json(res, 200, await this.act(path, await readJson(req)))
+            throw new HttpError(404, `no ${req.method} ${path}`)
+        } catch (e) {
+            const status = e instanceof HttpError ? e.status : 400
+            json(res, status, { error: e instanceof Error ? e.message : String(e) })
+        }
+    }
+
+    private async act(path: string, body: Record<string, unknown>): Promise<unknown> {
+        if (this.devices.size === 0) throw new HttpError(503, "the builds are still starting")
+        switch (path) {
+            case "/api/press":
+                await this.press()
+                return { ok: true }
+            case "/api/peer":
+                return { peer: this.device(body.build).setPeer(body) }
+            case "/api/send": {
+                if (typeof body.text !== "string") throw new HttpError(400, "text must be a string")
+                const checksum = body.checksum === "wrong" ? "wrong" : "right"
+                return { sent: await this.device(body.build).sendByHand(body.text, checksum) }
+            }
+            case "/api/clear":
+                for (const device of this.devices.values()) device.clear()
+                this.broadcast(this.hello())
+                return { ok: true }
+        }
+        throw new HttpError(404, `no POST ${path}`)
+    }
+
+    private async serveFile(res: ServerResponse, name: string) {
+        const body = await readFile(join(STATIC_DIR, name))
+        res.writeHead(200, { "Content-Type": CONTENT_TYPES[extname(name)], "Cache-Control": "no-store" })
+        res.end(body)
+    }
+
+    private subscribe(req: IncomingMessage, res: ServerResponse) {
+        res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" })
+        res.write("retry: 1000\n\n")
+        res.write(`data: ${JSON.stringify(this.hello())}\n\n`)
+        this.clients.add(res)
+        req.on("close", () => this.clients.delete(res))
+    }
+
+    /** VM crash lines of both builds, if any. */
+    crashes(): string[] {
+        return [...this.devices.values()].flatMap(d => d.crashes().map(c => `${d.build}: ${c}`))
+    }
+
+    async close(): Promise<void> {
+        if (this.closed) return
+        this.closed = true
+        for (const timer of this.timers) clearInterval(timer)
+        for (const client of this.clients) client.end()
+        this.clients.clear()
+        for (const device of this.devices.values()) device.stop()
+        this.server.closeAllConnections()
+        await new Promise<void>(resolve => this.server.close(() => resolve()))
+    }
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+    res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" })
+    res.end(JSON.stringify(body))
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+    let text = ""
+    for await (const chunk of req) {
+        text += chunk
+        if (text.length > MAX_BODY_BYTES) throw new HttpError(413, "request too large")
+    }
+    if (!text) return {}
+    let body: unknown
+    try {
+        body = JSON.parse(text)
+    } catch {
+        throw new HttpError(400, "the request body is not JSON")
+    }
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "the request body must be a JSON object")
+    return body as Record<string, unknown>
+}
+
+async function main() {
+    const options = parseOptions(process.argv.slice(2), { port: "number", seed: "number", "no-build": "flag" }, USAGE)
+    const port = options.port ?? DEFAULT_PORT
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not ${port}; ${USAGE}`)
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`--seed must be a whole number, not ${options.seed}; ${USAGE}`)
+    const page = await PageServer.listen({ port, seed: options.seed })
+    if (!options["no-build"]) buildAll()
+    console.log("starting both builds in the DeviceScript VM...")
+    await page.boot()
+    console.log(`open ${page.url}`)
+    console.log("(this machine only; Ctrl+C stops it)")
+    const stop = () => {
+        void page.close().then(() => process.exit(0))
+    }
+    process.once("SIGINT", stop)
+    process.once("SIGTERM", stop)
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+    main().catch(e => {
+        console.error(e instanceof Error ? e.message : String(e))
+        process.exit(1)
+    })
+}
