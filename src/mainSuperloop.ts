@@ -9,7 +9,7 @@ import { button, enableSerial, InFlightLed, serial } from "./roles"
 /** One pass of the loop every LOOP_MS: a press waits at most this long for its `REQ`. */
 const LOOP_MS = 10
 /** Presses, and received frames, handled per pass at most: the VM stops a fiber that runs ~128K instructions without yielding. */
-const MAX_PER_PASS = 8
+const MAX_PER_PASS = 32
 const SERIAL_RECEIVED = 0x80
 
 const requests = new RequestTable()

@@ -15,6 +15,7 @@ export class Peripherals {
     readonly serial: SimSerial
     readonly led: SimLightBulb
     private serialBridge?: JDServerServiceProvider
+    private board?: JDServerServiceProvider
 
     /** `now` stamps what the serial peer and LED record: the bus's clock. */
     constructor(
@@ -27,9 +28,16 @@ export class Peripherals {
 
     /** Puts the board, its button and status LED, on the bus. */
     plugBoard() {
-        this.bus.addServiceProvider(
-            new JDServerServiceProvider("board", [this.button, this.led], { deviceId: "b0a4d0000000b0a4" }),
-        )
+        if (this.board) return
+        this.board = new JDServerServiceProvider("board", [this.button, this.led], { deviceId: "b0a4d0000000b0a4" })
+        this.bus.addServiceProvider(this.board)
+    }
+
+    /** Takes the board's button and LED off the bus. */
+    unplugBoard() {
+        if (!this.board) return
+        this.bus.removeServiceProvider(this.board)
+        this.board = undefined
     }
 
     /** Puts the serial peer on the bus. */

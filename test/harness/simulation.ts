@@ -39,6 +39,8 @@ export class Simulation {
     readonly led: Peripherals["led"]
     readonly log: string[] = []
     readonly panics: number[] = []
+    /** When `restartProgram` was called: the VM's "stop program" then is not a crash. */
+    private readonly restartsAt: number[] = []
     private vm!: DevsModule
     private bridge!: JDBridge
 
@@ -175,8 +177,15 @@ export class Simulation {
 
     /** Lines in which the VM reported a crash. */
     crashes(): string[] {
-        const crashLines = this.log.filter(l => CRASH_LINE.test(l))
+        const crashLines = this.log.filter(l => CRASH_LINE.test(l) && !this.restartsAt.includes(Number(l.split(" ")[0])))
         return [...this.panics.map(code => `panic ${code}`), ...crashLines]
+    }
+
+    /** Restarts the program, as a reset of the board would: a new program run, on the same bus. */
+    restartProgram() {
+        this.restartsAt.push(this.clock.now)
+        const status = this.vm.devsDeploy(this.options.program)
+        if (status !== 0) throw new Error(`the VM refused the program (deploy status ${status})`)
     }
 
     stop() {

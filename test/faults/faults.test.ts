@@ -1,0 +1,92 @@
+// SPEC rule 8 under faults: parts that vanish and come back, floods, a restart. Both builds.
+import { describe, expect, test } from "vitest"
+import { BUILD_NAMES, simulateReady } from "../harness/builds.js"
+import { frame } from "../harness/frames.js"
+import { autoReply } from "../harness/peer.js"
+
+describe.each(BUILD_NAMES)("%s build", build => {
+    test("the serial service vanishes with requests in flight, and comes back", async () => {
+        const sim = await simulateReady(build)
+        await sim.press()
+        await sim.press()
+        await sim.advance(100)
+        const goneAt = sim.now
+        sim.unplugSerial()
+        await sim.advance(1200)
+        // Meanwhile the requests time out on schedule: the LED goes off; their TMO frames have no link to go out on.
+        expect(sim.led.isOn).toBe(false)
+        expect(sim.led.changes.at(-1)!.at - goneAt).toBeLessThanOrEqual(1100)
+        await sim.advance(2000)
+        sim.plugSerial()
+        await sim.until(() => sim.log.filter(l => / set role serial ->/.test(l)).length === 2, 3000, "the serial role binding again")
+        await sim.advance(100)
+        await sim.press()
+        await sim.advance(100)
+        await sim.inject(frame("RES,2,back") + frame("RES,0,stale"))
+        await sim.advance(100)
+        expect(sim.bodies()).toEqual(["REQ,0", "REQ,1", "REQ,2", "ACK,2,back", "ERR,SEQ,0"])
+        expect(sim.frames.filter(f => f.type === "RDY")).toHaveLength(1)
+    })
+
+    test("the button service vanishes and comes back", async () => {
+        const sim = await simulateReady(build)
+        sim.peripherals.unplugBoard()
+        await sim.advance(3000)
+        await sim.press() // nobody hears this one: the button is not on the bus
+        await sim.advance(100)
+        sim.peripherals.plugBoard()
+        await sim.until(() => sim.log.filter(l => / set role button ->/.test(l)).length === 2, 3000, "the button role binding again")
+        await sim.press()
+        await sim.advance(100)
+        expect(sim.bodies()).toEqual(["REQ,0"])
+        expect(sim.led.isOn).toBe(true)
+    })
+
+    test("1,000 presses in one second: each answered, in order, none lost", async () => {
+        const sim = await simulateReady(build)
+        autoReply(sim, { replyDelayMs: 20 })
+        for (let i = 0; i < 1000; i++) {
+            await sim.press()
+            await sim.advance(1)
+        }
+        await sim.advance(3000)
+        const answers = sim.bodies().filter(b => b.startsWith("REQ") || b === "ERR,BUSY")
+        expect(answers).toHaveLength(1000)
+        const reqs = sim.bodies().filter(b => b.startsWith("REQ"))
+        expect(reqs.map(b => Number(b.split(",")[1]))).toEqual(reqs.map((_, i) => i % 256))
+        expect(sim.bodies().filter(b => b.startsWith("ACK") || b.startsWith("TMO"))).toHaveLength(reqs.length)
+        expect(sim.led.isOn).toBe(false)
+    })
+
+    test("1,000 replies a second for 2 s: each answered exactly once", async () => {
+        const sim = await simulateReady(build)
+        for (let i = 0; i < 4; i++) await sim.press()
+        await sim.advance(50)
+        for (let i = 0; i < 2000; i++) {
+            await sim.inject(frame(`RES,${i < 4 ? i : 100 + (i % 100)},r${i}`))
+            await sim.advance(1)
+        }
+        await sim.until(() => sim.bodies().length === 4 + 2000, 20_000, "2,000 answers")
+        const answers = sim.bodies().slice(4)
+        expect(answers.slice(0, 4)).toEqual(["ACK,0,r0", "ACK,1,r1", "ACK,2,r2", "ACK,3,r3"])
+        expect(answers.slice(4)).toEqual(Array.from({ length: 1996 }, (_, k) => `ERR,SEQ,${100 + ((k + 4) % 100)}`))
+    })
+
+    test("the program restarts with requests in flight: a new run, RDY again, seq from 0, stale replies refused", async () => {
+        const sim = await simulateReady(build)
+        await sim.press()
+        await sim.press()
+        await sim.advance(100)
+        const restartedAt = sim.now
+        sim.restartProgram()
+        await sim.until(() => sim.frames.filter(f => f.type === "RDY").length === 2, 3000, "RDY after the restart")
+        await sim.advance(100)
+        await sim.inject(frame("RES,1,stale"))
+        await sim.advance(100)
+        await sim.press()
+        await sim.advance(1200)
+        const after = sim.frames.filter(f => f.at > restartedAt).map(f => f.body)
+        expect(after).toEqual([`RDY,${build}`, "ERR,SEQ,1", "REQ,0", "TMO,0"])
+        expect(sim.led.isOn).toBe(false)
+    })
+})
