@@ -185,6 +185,8 @@ export class FuzzedDevice {
     }
 }
 
+const RUNS_PER_DEVICE = 200
+
 /**
  * A fast-check property over one build: runs share a long-lived device, and a
  * device that strayed is replaced by a fresh one, so shrinking replays each
@@ -192,9 +194,19 @@ export class FuzzedDevice {
  */
 export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
     let device: FuzzedDevice | undefined
+    let runsOnDevice = 0
     const stop = () => device?.sim.stop()
     const property = fc.asyncProperty(fuzzInput, async input => {
-        if (!device) device = new FuzzedDevice(await start())
+        // a fresh device now and then keeps the record of what it sent, and so each check, short
+        if (device && runsOnDevice >= RUNS_PER_DEVICE) {
+            stop()
+            device = undefined
+        }
+        if (!device) {
+            device = new FuzzedDevice(await start())
+            runsOnDevice = 0
+        }
+        runsOnDevice++
         try {
             await device.run(input)
         } catch (error) {
