@@ -4,6 +4,8 @@ import { cpSync, mkdirSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { runMain } from "./errors.js"
+import { parseOptions } from "./options.js"
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
 export const BUILDS = { superloop: "src/mainSuperloop.ts", async: "src/mainAsync.ts" } as const
@@ -49,10 +51,8 @@ export function buildAll(names: BuildName[] = Object.keys(BUILDS) as BuildName[]
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    try {
+    runMain(async () => {
+        parseOptions(process.argv.slice(2), {}, "usage: npm run build")
         buildAll()
-    } catch (e) {
-        console.error((e as Error).message)
-        process.exit(1)
-    }
+    })
 }

@@ -4,6 +4,7 @@ import fc from "fast-check"
 import { serialProperty } from "../test/fuzz/serialFuzz.js"
 import { Simulation } from "../test/harness/simulation.js"
 import { BUILDS, buildAll, programPath, type BuildName } from "./build.js"
+import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 
 const USAGE = "usage: npm run fuzz -- [--runs N] [--seed S] [--build superloop|async] [--no-build]"
@@ -47,7 +48,4 @@ async function main() {
     process.exit(ok ? 0 : 1)
 }
 
-main().catch(e => {
-    console.error(`error: ${e instanceof Error ? e.message : e}`)
-    process.exit(1)
-})
+runMain(main)

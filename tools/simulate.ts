@@ -5,6 +5,8 @@ import { frame } from "../test/harness/frames.js"
 import { autoReply } from "../test/harness/peer.js"
 import { Simulation } from "../test/harness/simulation.js"
 import { buildAll, programPath, type BuildName } from "./build.js"
+import { runMain } from "./errors.js"
+import { parseOptions } from "./options.js"
 
 const BUILDS: BuildName[] = ["superloop", "async"]
 const REPLY_DELAY_MS = 120
@@ -64,8 +66,9 @@ function printSideBySide(rows: Row[]) {
 }
 
 async function main() {
-    const verbose = process.argv.includes("--verbose")
-    if (!process.argv.includes("--no-build")) buildAll()
+    const options = parseOptions(process.argv.slice(2), { verbose: "flag", "no-build": "flag" }, "usage: npm run sim -- [--verbose] [--no-build]")
+    const verbose = options.verbose ?? false
+    if (!options["no-build"]) buildAll()
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (virtual time) and drops seq ${DROPPED_SEQ}\n`)
     const rows: Row[] = scenario.map(a => ({ at: a.at, build: "input", text: a.what }))
     const crashes: string[] = []
@@ -82,7 +85,4 @@ async function main() {
     console.log("\nBoth builds ran the scenario with no crash. `npm test` checks every rule; `--verbose` shows the VM's log.")
 }
 
-main().catch(e => {
-    console.error(e instanceof Error ? e.message : e)
-    process.exit(1)
-})
+runMain(main)

@@ -2,6 +2,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { build, buildAll, ROOT } from "../build.js"
+import { runMain } from "../errors.js"
+import { parseOptions } from "../options.js"
 import { bytecodeFigures } from "./bytecode.js"
 import { barChart, distributionChart, timelineChart } from "./charts.js"
 import type { LatencySample } from "./latency.js"
@@ -76,10 +78,8 @@ function realFigures(samples: LatencySample[]) {
 }
 
 async function main() {
-    const args = process.argv.slice(2)
-    const unknown = args.filter(a => a !== "--quick")
-    if (unknown.length) throw new Error(`unknown argument ${unknown.join(" ")}; usage: npm run compare [-- --quick]`)
-    const s = settings(args.includes("--quick"))
+    const options = parseOptions(process.argv.slice(2), { quick: "flag" }, "usage: npm run compare [-- --quick]")
+    const s = settings(options.quick ?? false)
     progress(`${s.quick ? "quick" : "full"} run: building both builds and an empty program`)
     buildAll([...BUILDS])
     build(EMPTY.name, EMPTY.entry)
@@ -168,7 +168,4 @@ async function main() {
     progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${s.quick ? "" : ", README.md"}`)
 }
 
-main().catch(e => {
-    console.error(e instanceof Error ? e.message : e)
-    process.exit(1)
-})
+runMain(main)
