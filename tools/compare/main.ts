@@ -77,6 +77,18 @@ function realFigures(samples: LatencySample[]) {
     }
 }
 
+/** Press→REQ and RES→ACK of each build, as dots. */
+function latencyChart(title: string, samples: Record<string, LatencySample[]>) {
+    return distributionChart(
+        `${title}: press→REQ and RES→ACK (ms)`,
+        "ms",
+        BUILDS.flatMap(name => [
+            { label: `${name} press→REQ`, series: name, samples: samples[name].map(x => x.pressToReqMs) },
+            { label: `${name} RES→ACK`, series: name, samples: samples[name].map(x => x.resToAckMs) },
+        ]),
+    )
+}
+
 async function main() {
     const options = parseOptions(process.argv.slice(2), { quick: "flag" }, "usage: npm run compare [-- --quick]")
     const s = settings(options.quick ?? false)
@@ -128,22 +140,8 @@ async function main() {
     const out = s.quick ? QUICK_REPORTS : REPORTS
     mkdirSync(out, { recursive: true })
     const charts: Record<string, string> = {
-        "latency-isolated.svg": distributionChart(
-            "Real time, isolated stimuli: press→REQ and RES→ACK (ms)",
-            "ms",
-            BUILDS.flatMap(name => [
-                { label: `${name} press→REQ`, series: name, samples: realSamples.isolated[name].map(x => x.pressToReqMs) },
-                { label: `${name} RES→ACK`, series: name, samples: realSamples.isolated[name].map(x => x.resToAckMs) },
-            ]),
-        ),
-        "latency-back-to-back.svg": distributionChart(
-            "Real time, back-to-back stimuli: press→REQ and RES→ACK (ms)",
-            "ms",
-            BUILDS.flatMap(name => [
-                { label: `${name} press→REQ`, series: name, samples: realSamples.backToBack[name].map(x => x.pressToReqMs) },
-                { label: `${name} RES→ACK`, series: name, samples: realSamples.backToBack[name].map(x => x.resToAckMs) },
-            ]),
-        ),
+        "latency-isolated.svg": latencyChart("Real time, isolated stimuli", realSamples.isolated),
+        "latency-back-to-back.svg": latencyChart("Real time, back-to-back stimuli", realSamples.backToBack),
         "idle-cost.svg": barChart("Idle VM work: instructions per second", "instr/s", [
             ...BUILDS.map(name => ({ label: name, value: report.builds[name].idle.instructionsPerSec, series: name })),
             { label: "empty program", value: emptyIdle.instructionsPerSec, series: "empty" },
