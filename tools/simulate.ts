@@ -43,7 +43,7 @@ async function runBuild(build: BuildName, verbose: boolean): Promise<{ rows: Row
     }
     await sim.advance(start + END_MS - sim.now)
     const rows: Row[] = sim.frames
-        .filter(f => f.at >= start)
+        .filter(f => f.at >= start && f.type !== "RDY")
         .map(f => ({ at: f.at - start, build, text: `→ ${f.body}` }))
     for (const change of sim.led.changes) rows.push({ at: change.at - start, build, text: change.intensity > 0 ? "LED on" : "LED off" })
     sim.stop()
