@@ -6,7 +6,7 @@ import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ROOT } from "../../tools/build.js"
 import { fakeEsp32Runtime, fakeRp2040Runtime } from "./images.js"
-import { fakeBootDrive, fakeTools, runTool, stderrLines, tempDir, type ToolRun } from "./support.js"
+import { esptoolCall, expectedEsptoolCall, fakeBootDrive, fakeTools, runTool, stderrLines, tempDir, type ToolRun } from "./support.js"
 
 const ESP32 = "esp32_devkitc_button_led"
 const PICO = "pico_button_led"
@@ -156,15 +156,7 @@ describe("npm run flash --image: flashing a bundled image", () => {
         const tools = fakeTools(fakeFolder("esp32-flash"), { ports })
         const run = await flash(["--board", ESP32, "--image", image], tools.env)
         expect(run.code, run.stdout + run.stderr).toBe(0)
-        expect(readFileSync(tools.esptoolLog, "utf8").trim().split("\n")).toEqual([
-            "--port",
-            "/dev/ttyUSB0",
-            "--baud",
-            "1500000",
-            "write_flash",
-            "0x1000",
-            image,
-        ])
+        expect(esptoolCall(tools.esptoolLog)).toEqual(expectedEsptoolCall(image))
         expect(run.stdout).toContain(`flashing through /dev/ttyUSB0 with ${join(tools.bin, "esptool.py")}`)
     })
 
@@ -174,7 +166,7 @@ describe("npm run flash --image: flashing a bundled image", () => {
         const tools = fakeTools(fakeFolder("esp32-port"), { ports: [{ path: "/dev/ttyUSB3", vendorId: "1a86" }, { path: "/dev/ttyUSB4", vendorId: CP2102 }] })
         const run = await flash(["--board", ESP32, "--image", image, "--port", "/dev/ttyUSB4", "--baud", "460800"], tools.env)
         expect(run.code, run.stdout + run.stderr).toBe(0)
-        expect(readFileSync(tools.esptoolLog, "utf8").trim().split("\n")).toEqual(["--port", "/dev/ttyUSB4", "--baud", "460800", "write_flash", "0x1000", image])
+        expect(esptoolCall(tools.esptoolLog)).toEqual(expectedEsptoolCall(image, "/dev/ttyUSB4", "460800"))
     })
 
     test("RP2040: the UF2 is copied to the boot drive", async () => {

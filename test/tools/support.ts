@@ -1,6 +1,6 @@
 // Running the host-side tools as a user would, in a throwaway copy of the project, with fake flashing tools.
 import { spawn } from "node:child_process"
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
@@ -108,4 +108,14 @@ export function fakeBootDrive(dir: string): string {
 /** What a tool printed on stderr, as lines. */
 export function stderrLines(run: ToolRun): string[] {
     return run.stderr.split("\n").filter(line => line.trim() !== "")
+}
+
+/** The arguments the fake esptool.py was called with, one per line of its log. */
+export function esptoolCall(esptoolLog: string): string[] {
+    return readFileSync(esptoolLog, "utf8").trim().split("\n")
+}
+
+/** What `npm run flash` must ask esptool for: write the image at 0x1000 through `port`. */
+export function expectedEsptoolCall(image: string, port = "/dev/ttyUSB0", baud = "1500000"): string[] {
+    return ["--port", port, "--baud", baud, "write_flash", "0x1000", image]
 }

@@ -203,7 +203,7 @@ function global(exports: InstrumentedExports, name: string): WebAssembly.Global 
     return exports[name] as WebAssembly.Global
 }
 
-/** The counters' values now (counts since the VM module started, or since `resetCounters`). */
+/** The counters' values now: counts since the VM module started. */
 export function counters(module: object): VmCounters {
     const exports = exportsOf(module)
     const values = {} as VmCounters
@@ -211,11 +211,6 @@ export function counters(module: object): VmCounters {
         values[name] = Number(global(exports, global_).value as bigint)
     }
     return values
-}
-
-export function resetCounters(module: object): void {
-    const exports = exportsOf(module)
-    for (const name of Object.values(COUNTERS)) global(exports, name).value = 0n
 }
 
 /** The GC tags of devs_objects.h (low four bits of a block header's top byte). */

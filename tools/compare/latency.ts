@@ -5,9 +5,6 @@ import type { Simulation } from "../../test/harness/simulation.js"
 export interface LatencySample {
     pressToReqMs: number
     resToAckMs: number
-    /** Time since the device's previous frame when the press came: small for back-to-back stimuli. */
-    pressAfterPreviousMs: number
-    resAfterPreviousMs: number
 }
 
 const WITHIN_MS = 1000
@@ -21,27 +18,19 @@ async function waitForFrame(sim: Simulation, type: string, count: number, stepMs
     return sim.frames.filter(f => f.type === type)[count - 1]
 }
 
-function lastFrameAt(sim: Simulation): number {
-    return sim.frames.at(-1)?.at ?? 0
-}
-
 /**
  * One request cycle: press, wait for the REQ, answer it, wait for the ACK.
  * `stepMs` is how finely time advances while waiting (virtual: 1 ms; real: polling).
  */
 export async function requestCycle(sim: Simulation, index: number, stepMs: number): Promise<LatencySample> {
-    const pressAfterPreviousMs = sim.now - lastFrameAt(sim)
     const pressedAt = sim.now
     await sim.press()
     const req = await waitForFrame(sim, "REQ", index + 1, stepMs)
-    const resAfterPreviousMs = sim.now - lastFrameAt(sim)
     const repliedAt = sim.now
     await sim.inject(frame(`RES,${req.fields[1]},lat`))
     const ack = await waitForFrame(sim, "ACK", index + 1, stepMs)
     return {
         pressToReqMs: req.at - pressedAt,
         resToAckMs: ack.at - repliedAt,
-        pressAfterPreviousMs,
-        resAfterPreviousMs,
     }
 }

@@ -52,7 +52,6 @@ async function start(build: string): Promise<Device> {
 
 /** Press; answer the REQ the moment it arrives; wait for the ACK. */
 async function cycle({ sim, watch }: Device): Promise<LatencySample> {
-    const previous = sim.frames.at(-1)?.at ?? 0
     const pressedAt = sim.now
     const req = watch.next("REQ")
     await sim.press()
@@ -64,8 +63,6 @@ async function cycle({ sim, watch }: Device): Promise<LatencySample> {
     return {
         pressToReqMs: reqFrame.at - pressedAt,
         resToAckMs: ackFrame.at - repliedAt,
-        pressAfterPreviousMs: pressedAt - previous,
-        resAfterPreviousMs: repliedAt - reqFrame.at,
     }
 }
 
