@@ -1,4 +1,4 @@
-import { buildAll } from "../tools/build.js"
+import { buildAll } from "../sim/builds.js"
 
 export default function setup() {
     buildAll()

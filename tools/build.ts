@@ -1,58 +1,9 @@
-// Builds both firmware entry points with the pinned DeviceScript CLI, into built/<name>/.
-import { spawnSync } from "node:child_process"
-import { cpSync, mkdirSync, rmSync } from "node:fs"
-import { createRequire } from "node:module"
-import { join, resolve } from "node:path"
-import { fileURLToPath } from "node:url"
+// npm run build: both firmware builds, into built/<name>/.
+import { buildAll } from "../sim/builds.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 
-export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
-export const BUILDS = { superloop: "src/mainSuperloop.ts", async: "src/mainAsync.ts" } as const
-export type BuildName = keyof typeof BUILDS
-
-const require = createRequire(import.meta.url)
-
-/** The `devs` command of the pinned CLI, run with this Node. */
-export function devsCommand(): string[] {
-    return [process.execPath, require.resolve("@devicescript/cli/devicescript")]
-}
-
-/** Where a build's outputs land: bytecode.devs, bytecode-dbg.json, bytecode-sizes.md. */
-export function buildDir(name: string): string {
-    return join(ROOT, "built", name)
-}
-
-export function programPath(name: string): string {
-    return join(buildDir(name), "bytecode.devs")
-}
-
-/**
- * Runs `devs build` on one entry point. The CLI always writes to
- * .devicescript/bin (`-o` is broken in 2.16.4), so the outputs are copied away.
- */
-export function build(name: string, entry: string): void {
-    const [node, devs] = devsCommand()
-    const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", entry], { cwd: ROOT, encoding: "utf8" })
-    if (run.status !== 0) {
-        throw new Error(`devs build ${entry} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`)
-    }
-    rmSync(buildDir(name), { recursive: true, force: true })
-    mkdirSync(buildDir(name), { recursive: true })
-    cpSync(join(ROOT, ".devicescript/bin"), buildDir(name), { recursive: true })
-}
-
-export function buildAll(names: BuildName[] = Object.keys(BUILDS) as BuildName[]): void {
-    for (const name of names) {
-        process.stdout.write(`building ${name} (${BUILDS[name]})... `)
-        build(name, BUILDS[name])
-        console.log(`built/${name}/bytecode.devs`)
-    }
-}
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    runMain(async () => {
-        parseOptions(process.argv.slice(2), {}, "usage: npm run build")
-        buildAll()
-    })
-}
+runMain(async () => {
+    parseOptions(process.argv.slice(2), {}, "usage: npm run build")
+    buildAll()
+})

@@ -1,10 +1,10 @@
 // `npm run sim`: both builds, side by side, in the real DeviceScript VM with a
 // simulated button, serial peer and status LED, through one scripted scenario.
 import { readFileSync } from "node:fs"
-import { frame } from "../test/harness/frames.js"
-import { autoReply } from "../test/harness/peer.js"
-import { Simulation } from "../test/harness/simulation.js"
-import { buildAll, programPath, type BuildName } from "./build.js"
+import { frame } from "../sim/frames.js"
+import { autoReply } from "../sim/peer.js"
+import { Simulation } from "../sim/simulation.js"
+import { buildAll, programPath, type BuildName } from "../sim/builds.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 

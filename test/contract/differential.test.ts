@@ -1,8 +1,8 @@
 // SPEC timing: given the same inputs spaced at least 50 ms apart, both builds send the same frames in the same order.
 import { describe, expect, test } from "vitest"
-import { simulateReady } from "../harness/builds.js"
-import { frame } from "../harness/frames.js"
-import type { Simulation } from "../harness/simulation.js"
+import { simulateReady } from "../support/simulate.js"
+import { frame } from "../../sim/frames.js"
+import type { Simulation } from "../../sim/simulation.js"
 
 type Step = { waitMs: number } & ({ press: true } | { inject: string })
 

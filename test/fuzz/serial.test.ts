@@ -1,7 +1,7 @@
 // SPEC rules 4-8 under fuzzed serial input, both builds, against the host-side model.
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
-import { BUILD_NAMES, simulateReady } from "../harness/builds.js"
+import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
 import { readFileSync } from "node:fs"
 import { type FuzzInput, serialProperty } from "./serialFuzz.js"
 

@@ -2,9 +2,9 @@
 // and the in-process VM (virtual clock) send the same frames for the same inputs.
 // `devs run --tcp` always uses port 8082: no other test file may use it, and these tests run in sequence.
 import { describe, expect, test } from "vitest"
-import { BUILD_NAMES, program, simulateReady } from "../harness/builds.js"
-import { checksumHex, frame } from "../harness/frames.js"
-import { TcpVmSession } from "../harness/tcpVm.js"
+import { BUILD_NAMES, program, simulateReady } from "../support/simulate.js"
+import { checksumHex, frame } from "../../sim/frames.js"
+import { TcpVmSession } from "../../sim/tcpVm.js"
 
 /** The gap between inputs, in real time for the TCP VM and in virtual time for the simulation. */
 const STEP_MS = 150

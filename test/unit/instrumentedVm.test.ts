@@ -9,11 +9,11 @@ import {
     instrumentedModuleOptions,
     instrumentedVmWasm,
 } from "../../tools/compare/instrumentedVm.js"
-import type { BuildName } from "../../tools/build.js"
-import { simulate } from "../harness/builds.js"
-import { readVmWasm } from "../harness/devsVm.js"
-import { frame } from "../harness/frames.js"
-import type { Simulation } from "../harness/simulation.js"
+import type { BuildName } from "../../sim/builds.js"
+import { simulate } from "../support/simulate.js"
+import { readVmWasm } from "../../sim/devsVm.js"
+import { frame } from "../../sim/frames.js"
+import type { Simulation } from "../../sim/simulation.js"
 
 const instrumented = () => simulate("async", { moduleOptions: instrumentedModuleOptions() })
 

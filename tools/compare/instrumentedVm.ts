@@ -3,8 +3,8 @@
 // measure its heap. Nothing of the VM is copied into this repository: the
 // binary is read out of the pinned CLI bundle and rewritten at run time.
 import binaryen from "binaryen"
-import { readVmWasm } from "../../test/harness/devsVm.js"
-import type { Simulation, SimulationOptions } from "../../test/harness/simulation.js"
+import { readVmWasm } from "../../sim/devsVm.js"
+import type { Simulation, SimulationOptions } from "../../sim/simulation.js"
 
 /**
  * Each counter is an exported mutable i64 global, incremented by code

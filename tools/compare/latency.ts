@@ -1,6 +1,6 @@
 // Press→REQ and RES→ACK latencies, measured from outside the device.
-import { frame } from "../../test/harness/frames.js"
-import type { Simulation } from "../../test/harness/simulation.js"
+import { frame } from "../../sim/frames.js"
+import type { Simulation } from "../../sim/simulation.js"
 
 export interface LatencySample {
     pressToReqMs: number

@@ -1,10 +1,10 @@
 // Latency on the wall clock: both builds run in this process in real time, and
 // their request cycles alternate, so both see the same machine at the same moments.
 import { readFileSync } from "node:fs"
-import { WallClock } from "../../test/harness/clock.js"
-import { frame, parseSent, type SentFrame } from "../../test/harness/frames.js"
-import { Simulation } from "../../test/harness/simulation.js"
-import { programPath } from "../build.js"
+import { WallClock } from "../../sim/clock.js"
+import { frame, parseSent, type SentFrame } from "../../sim/frames.js"
+import { Simulation } from "../../sim/simulation.js"
+import { programPath } from "../../sim/builds.js"
 import type { LatencySample } from "./latency.js"
 
 const ANSWER_WITHIN_MS = 2000

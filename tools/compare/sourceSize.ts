@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import ts from "typescript"
-import { ROOT } from "../build.js"
+import { ROOT } from "../../sim/builds.js"
 
 /** The files that belong to one build only; the shared modules are counted once, apart. */
 export const OWN_SOURCES: Record<string, string[]> = {

@@ -17,7 +17,7 @@ export interface SimulationOptions {
     onWakeup?: (at: number) => void
     /**
      * Extra fields for the VM's Emscripten module argument, e.g. `wasmBinary`
-     * or `instantiateWasm` to run a rewritten VM binary. The harness's own
+     * or `instantiateWasm` to run a rewritten VM binary. The simulation's own
      * output hooks take precedence.
      */
     moduleOptions?: Record<string, unknown>

@@ -1,6 +1,6 @@
-import { SerialServer } from "../../../tools/jacdac/serialServer.js"
+import { SerialServer } from "../jacdac/serialServer.js"
 
-export { MAX_CHUNK } from "../../../tools/jacdac/serialServer.js"
+export { MAX_CHUNK } from "../jacdac/serialServer.js"
 
 export interface SentChunk {
     at: number

@@ -1,7 +1,7 @@
 // Joins the Jacdac bus that `devs devtools` serves, through its TCP port, as `devs run --tcp` does.
 import { connect, type Socket } from "node:net"
 import { createProxyBridge, type JDBus } from "jacdac-ts"
-import { UserError } from "../errors.js"
+import { UserError } from "../../tools/errors.js"
 import { encodeLengthPrefixed, LengthPrefixedDecoder } from "./lengthPrefixed.js"
 
 /** `devs devtools` listens for Jacdac frames on this port of 127.0.0.1, always. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { afterEach, expect } from "vitest"
-import { programPath, type BuildName } from "../../tools/build.js"
-import { Simulation, type SimulationOptions } from "./simulation.js"
+import { programPath, type BuildName } from "../../sim/builds.js"
+import { Simulation, type SimulationOptions } from "../../sim/simulation.js"
 
 export const BUILD_NAMES: BuildName[] = ["superloop", "async"]
 

@@ -17,7 +17,7 @@ const require = createRequire(import.meta.url)
 export const CRASH_LINE = /PANIC|Unhandled exception|stop program/
 const VM_SECTION = "runtime/devicescript-vm/built/devicescript-vm.js"
 
-/** The part of the Emscripten module object that the harness uses. */
+/** The part of the Emscripten module object that the simulation uses. */
 export interface DevsModule {
     sendPacket: (pkt: Uint8Array) => void
     panicHandler?: (exitCode: number) => void
