@@ -1,4 +1,4 @@
-import { buildAll } from "../sim/builds.js"
+import { buildAll } from "../sim/index.js"
 
 export default function setup() {
     buildAll()

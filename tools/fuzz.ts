@@ -2,8 +2,7 @@
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { serialProperty } from "../test/fuzz/serialFuzz.js"
-import { Simulation } from "../sim/simulation.js"
-import { BUILDS, buildAll, programPath, type BuildName } from "../sim/builds.js"
+import { buildAll, type BuildName, BUILDS, programPath, Simulation } from "../sim/index.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 

@@ -1,10 +1,7 @@
 // `npm run sim`: both builds, side by side, in the real DeviceScript VM with a
 // simulated button, serial peer and status LED, through one scripted scenario.
 import { readFileSync } from "node:fs"
-import { frame } from "../sim/frames.js"
-import { autoReply } from "../sim/peer.js"
-import { Simulation } from "../sim/simulation.js"
-import { buildAll, programPath, type BuildName } from "../sim/builds.js"
+import { autoReply, buildAll, type BuildName, frame, programPath, Simulation } from "../sim/index.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 

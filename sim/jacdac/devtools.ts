@@ -1,12 +1,14 @@
 // Joins the Jacdac bus that `devs devtools` serves, through its TCP port, as `devs run --tcp` does.
 import { connect, type Socket } from "node:net"
 import { createProxyBridge, type JDBus } from "jacdac-ts"
-import { UserError } from "../../tools/errors.js"
 import { encodeLengthPrefixed, LengthPrefixedDecoder } from "./lengthPrefixed.js"
 
 /** `devs devtools` listens for Jacdac frames on this port of 127.0.0.1, always. */
 export const DEVTOOLS_TCP_PORT = 8082
 export const DEVTOOLS_HOST = "127.0.0.1"
+
+/** No `devs devtools` answers on its TCP port; the message says what to start. */
+export class DevtoolsUnreachableError extends Error {}
 
 export interface DevtoolsConnection {
     /** Resolves when the connection ends, with the reason if devtools went away. */
@@ -52,7 +54,7 @@ function openSocket(port: number): Promise<Socket> {
         })
         socket.once("error", (e: NodeJS.ErrnoException) => {
             reject(
-                new UserError(
+                new DevtoolsUnreachableError(
                     `cannot reach devs devtools on ${DEVTOOLS_HOST}:${port} (${e.code ?? e.message}); ` +
                         "start it first: npx devs devtools (add --serial for a board on USB)",
                 ),

@@ -1,8 +1,7 @@
 // SPEC timing: given the same inputs spaced at least 50 ms apart, both builds send the same frames in the same order.
 import { describe, expect, test } from "vitest"
 import { simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { frame, type Simulation } from "../../sim/index.js"
 
 type Step = { waitMs: number } & ({ press: true } | { inject: string })
 

@@ -1,8 +1,7 @@
 // SPEC rule 6 and the timing section: chunking never changes the result, nothing is lost.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { frame, type Simulation } from "../../sim/index.js"
 
 async function pressTimes(sim: Simulation, count: number) {
     for (let i = 0; i < count; i++) await sim.press()

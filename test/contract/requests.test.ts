@@ -1,8 +1,7 @@
 // SPEC rules 1-3 and 7: requests, seq numbers, the in-flight limit, replies, timeouts and the LED.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { frame, type Simulation } from "../../sim/index.js"
 
 /** Presses, then returns the time of the press and the REQ it got. */
 async function pressForReq(sim: Simulation) {

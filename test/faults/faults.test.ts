@@ -1,8 +1,7 @@
 // SPEC rule 8 under faults: parts that vanish and come back, floods, a restart. Both builds.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/frames.js"
-import { autoReply } from "../../sim/peer.js"
+import { autoReply, frame } from "../../sim/index.js"
 
 describe.each(BUILD_NAMES)("%s build", build => {
     test("the serial service vanishes with requests in flight, and comes back", async () => {

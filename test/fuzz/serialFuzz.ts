@@ -1,7 +1,6 @@
 // Property-based fuzzing of the serial input, against the host-side model of SPEC.md.
 import fc from "fast-check"
-import { bytes, checksumHex } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { bytes, checksumHex, type Simulation } from "../../sim/index.js"
 import { SpecModel } from "../model/specModel.js"
 
 /** A piece of a fuzzed input. Seqs are relative to the first seq of the run, so a run can be replayed on any device state. */

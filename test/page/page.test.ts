@@ -6,7 +6,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { ROOT, type BuildName } from "../../sim/builds.js"
+import { type BuildName, ROOT } from "../../sim/index.js"
 import { PageServer } from "../../tools/page/server.js"
 
 const BUILDS: BuildName[] = ["superloop", "async"]

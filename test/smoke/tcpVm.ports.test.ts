@@ -3,8 +3,7 @@
 // `devs run --tcp` always uses port 8082: no other test file may use it, and these tests run in sequence.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, program, simulateReady } from "../support/simulate.js"
-import { checksumHex, frame } from "../../sim/frames.js"
-import { TcpVmSession } from "../../sim/tcpVm.js"
+import { checksumHex, frame, TcpVmSession } from "../../sim/index.js"
 
 /** The gap between inputs, in real time for the TCP VM and in virtual time for the simulation. */
 const STEP_MS = 150

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "vitest"
 import { heapLiveBytes, instrumentedModuleOptions } from "../../tools/compare/instrumentedVm.js"
 import { BUILD_NAMES, simulate } from "../support/simulate.js"
-import { checksumHex, frame } from "../../sim/frames.js"
+import { checksumHex, frame } from "../../sim/index.js"
 
 const CYCLES = 10_000
 /** Each round: 4 requests; 2 answered at once, 1 bad frame, 1 stray reply; the other 2 answered, or left to time out every 10th round. */

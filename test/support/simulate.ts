@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs"
 import { afterEach, expect } from "vitest"
-import { programPath, type BuildName } from "../../sim/builds.js"
-import { Simulation, type SimulationOptions } from "../../sim/simulation.js"
+import { type BuildName, programPath, Simulation, type SimulationOptions } from "../../sim/index.js"
 
 export const BUILD_NAMES: BuildName[] = ["superloop", "async"]
 

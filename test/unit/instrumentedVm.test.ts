@@ -9,11 +9,8 @@ import {
     instrumentedModuleOptions,
     instrumentedVmWasm,
 } from "../../tools/compare/instrumentedVm.js"
-import type { BuildName } from "../../sim/builds.js"
+import { type BuildName, frame, readVmWasm, type Simulation } from "../../sim/index.js"
 import { simulate } from "../support/simulate.js"
-import { readVmWasm } from "../../sim/devsVm.js"
-import { frame } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
 
 const instrumented = () => simulate("async", { moduleOptions: instrumentedModuleOptions() })
 

@@ -1,7 +1,6 @@
 // The host serial bridge: a Jacdac Serial service on the devtools bus, its bytes carried to and from a link.
 import { CHANGE, JDBus, JDServerServiceProvider } from "jacdac-ts"
-import { connectToDevtools } from "../../sim/jacdac/devtools.js"
-import { SerialServer } from "../../sim/jacdac/serialServer.js"
+import { connectToDevtools, SerialServer } from "../../sim/index.js"
 import { never, type ByteLink } from "./link.js"
 
 export interface BridgeOptions {

@@ -3,8 +3,7 @@
 // measure its heap. Nothing of the VM is copied into this repository: the
 // binary is read out of the pinned CLI bundle and rewritten at run time.
 import binaryen from "binaryen"
-import { readVmWasm } from "../../sim/devsVm.js"
-import type { Simulation, SimulationOptions } from "../../sim/simulation.js"
+import { readVmWasm, type Simulation, type SimulationOptions } from "../../sim/index.js"
 
 /**
  * Each counter is an exported mutable i64 global, incremented by code

@@ -1,6 +1,5 @@
 // Press→REQ and RES→ACK latencies, measured from outside the device.
-import { frame } from "../../sim/frames.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { frame, type Simulation } from "../../sim/index.js"
 
 export interface LatencySample {
     pressToReqMs: number

@@ -1,10 +1,7 @@
 // Latency on the wall clock: both builds run in this process in real time, and
 // their request cycles alternate, so both see the same machine at the same moments.
 import { readFileSync } from "node:fs"
-import { WallClock } from "../../sim/clock.js"
-import { frame, parseSent, type SentFrame } from "../../sim/frames.js"
-import { Simulation } from "../../sim/simulation.js"
-import { programPath } from "../../sim/builds.js"
+import { frame, parseSent, programPath, type SentFrame, Simulation, WallClock } from "../../sim/index.js"
 import type { LatencySample } from "./latency.js"
 
 const ANSWER_WITHIN_MS = 2000

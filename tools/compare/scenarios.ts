@@ -1,8 +1,6 @@
 // The scenarios every build runs, on virtual time: exact and repeatable figures.
 import { readFileSync } from "node:fs"
-import { autoReply } from "../../sim/peer.js"
-import { Simulation, type SimulationOptions } from "../../sim/simulation.js"
-import { programPath } from "../../sim/builds.js"
+import { autoReply, programPath, Simulation, type SimulationOptions } from "../../sim/index.js"
 import { requestCycle, type LatencySample } from "./latency.js"
 import { mean, slope } from "./stats.js"
 

@@ -1,7 +1,7 @@
 // `devs bundle`: the runtime, the board's configuration and the compiled program, in one image.
 import { existsSync, mkdirSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
-import { BUILDS, type BuildName } from "../../sim/builds.js"
+import { type BuildName, BUILDS } from "../../sim/index.js"
 import { UserError } from "../errors.js"
 import { RUNTIMES, type Board } from "./boards.js"
 import { lastLine, runDevs, type DevsRun } from "./devs.js"

@@ -1,7 +1,7 @@
 // npm run flash -- --board <board> --build superloop|async [--firmware FILE]: build, bundle and flash one build.
 import { existsSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
-import { BUILDS, type BuildName } from "../../sim/builds.js"
+import { type BuildName, BUILDS } from "../../sim/index.js"
 import { runMain, UserError } from "../errors.js"
 import { parseOptions, type Options } from "../options.js"
 import { findBoard, RUNTIMES, type Board } from "./boards.js"

@@ -2,10 +2,7 @@
 // (which a person can configure), and everything it does, as events for the page.
 import { readFileSync } from "node:fs"
 import { CHANGE, LightBulbReg } from "jacdac-ts"
-import type { WallClock } from "../../sim/clock.js"
-import { bytes, checksumHex, frame } from "../../sim/frames.js"
-import { Simulation } from "../../sim/simulation.js"
-import { programPath, type BuildName } from "../../sim/builds.js"
+import { type BuildName, bytes, checksumHex, frame, programPath, Simulation, type WallClock } from "../../sim/index.js"
 import { counters, instrumentedModuleOptions } from "../compare/instrumentedVm.js"
 import { median } from "../compare/stats.js"
 

@@ -5,8 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net"
 import { extname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { WallClock } from "../../sim/clock.js"
-import { BUILDS, buildAll, type BuildName } from "../../sim/builds.js"
+import { buildAll, type BuildName, BUILDS, WallClock } from "../../sim/index.js"
 import { parseOptions } from "../options.js"
 import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
 
