@@ -10,7 +10,7 @@ export { Peripherals } from "./peripherals.js"
 export { SimButton } from "./servers/button.js"
 export { SimLightBulb, type LedChange } from "./servers/lightBulb.js"
 export { SimSerial, MAX_CHUNK, type SentChunk } from "./servers/serial.js"
-export { autoReply, type PeerOptions } from "./peer.js"
+export { autoReply, type PeerHost, type PeerOptions } from "./peer.js"
 
 // Frames as seen from outside the device
 export { bytes, checksumHex, frame, parseSent, type SentFrame } from "./frames.js"

@@ -1,5 +1,6 @@
+import type { Scheduler } from "jacdac-ts"
 import { frame, parseSent } from "./frames.js"
-import type { Simulation } from "./simulation.js"
+import type { SimSerial } from "./servers/serial.js"
 
 export interface PeerOptions {
     /** How long the peer takes to answer a REQ. */
@@ -10,11 +11,18 @@ export interface PeerOptions {
     payload?: (seq: number) => string
 }
 
+/** Where the peer listens and answers: a `Simulation`, or the parts on any bus with that bus's scheduler. */
+export interface PeerHost {
+    readonly serial: SimSerial
+    readonly clock: Pick<Scheduler, "setTimeout">
+    inject(data: string): Promise<void>
+}
+
 /**
  * A serial peer that answers every REQ the device sends with a RES after a
- * delay, on the simulation's virtual clock.
+ * delay, on the host's clock (a simulation's virtual clock, or real time).
  */
-export function autoReply(sim: Simulation, options: PeerOptions) {
+export function autoReply(sim: PeerHost, options: PeerOptions) {
     const { replyDelayMs, drops = () => false, payload = seq => `ok${seq}` } = options
     sim.serial.onSend(chunk => {
         for (const sent of parseSent([chunk])) {

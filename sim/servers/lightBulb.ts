@@ -9,12 +9,22 @@ export interface LedChange {
 export class SimLightBulb extends JDServiceServer {
     readonly changes: LedChange[] = []
     private readonly brightness
+    private readonly changeListeners: ((change: LedChange) => void)[] = []
 
     constructor(private readonly now: () => number) {
         super(SRV_LIGHT_BULB)
         this.brightness = this.addRegister<[number]>(LightBulbReg.Brightness, [0])
         this.addRegister<[boolean]>(LightBulbReg.Dimmable, [true])
-        this.brightness.on(CHANGE, () => this.changes.push({ at: this.now(), intensity: this.intensity }))
+        this.brightness.on(CHANGE, () => {
+            const change = { at: this.now(), intensity: this.intensity }
+            this.changes.push(change)
+            for (const listener of this.changeListeners) listener(change)
+        })
+    }
+
+    /** Calls `listener` with each brightness change from now on. */
+    onChange(listener: (change: LedChange) => void) {
+        this.changeListeners.push(listener)
     }
 
     get intensity(): number {
