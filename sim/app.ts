@@ -4,12 +4,18 @@
 import { createInterface } from "node:readline"
 import { parseArgs } from "node:util"
 import { JDBus } from "jacdac-ts"
-import { connectToDevtools, DEVTOOLS_HOST, DEVTOOLS_TCP_PORT, type DevtoolsConnection } from "./jacdac/devtools.js"
+import {
+    connectToDevtools,
+    DEVTOOLS_HOST,
+    DEVTOOLS_TCP_PORT,
+    DevtoolsUnreachableError,
+    type DevtoolsConnection,
+} from "./jacdac/devtools.js"
 import { bytes, parseSent } from "./frames.js"
 import { autoReply } from "./peer.js"
 import { Peripherals } from "./peripherals.js"
 
-const USAGE = `usage: npm run sim:app -- [--press-every MS] [--reply-delay MS] [--no-reply] [--no-peer]
+const USAGE = `usage: npm run sim:app -- [--press-every MS] [--reply-delay MS] [--no-reply] [--no-peer] [--wait]
 
 Joins a running \`devs devtools\` (${DEVTOOLS_HOST}:${DEVTOOLS_TCP_PORT}) and puts on its bus the board's
 button and status LED and a serial peer that answers each REQ with RES,<seq>,ok<seq>. A build
@@ -22,6 +28,7 @@ runs there the DeviceScript way, e.g.:
   --reply-delay MS   how long the peer waits before it answers (default 120)
   --no-reply         the peer answers nothing (every request times out)
   --no-peer          no serial peer: leave the serial role to \`npm run bridge\`
+  --wait             if devs devtools is not running yet, wait for it (VS Code starts both at once)
   --help             this text
 
 Keys: Enter presses the button; a line starting with $ is sent to the device as typed
@@ -34,6 +41,7 @@ interface AppOptions {
     replyDelayMs: number
     reply: boolean
     peer: boolean
+    wait: boolean
 }
 
 class UsageError extends Error {}
@@ -62,6 +70,7 @@ function readOptions(args: string[]): AppOptions | "help" {
                 "reply-delay": { type: "string" },
                 "no-reply": { type: "boolean" },
                 "no-peer": { type: "boolean" },
+                wait: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
         }).values
@@ -76,6 +85,7 @@ function readOptions(args: string[]): AppOptions | "help" {
             parsed["reply-delay"] === undefined ? DEFAULT_REPLY_DELAY_MS : milliseconds("--reply-delay", parsed["reply-delay"], 0),
         reply: !parsed["no-reply"],
         peer: !parsed["no-peer"],
+        wait: !!parsed.wait,
     }
 }
 
@@ -125,6 +135,21 @@ function readKeys(press: () => void, send: (text: string) => void, quit: () => v
     })
 }
 
+const RETRY_MS = 500
+
+/** Connects as soon as `devs devtools` answers, trying again every RETRY_MS. */
+async function waitForDevtools(bus: JDBus): Promise<DevtoolsConnection> {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await connectToDevtools(bus)
+        } catch (e) {
+            if (!(e instanceof DevtoolsUnreachableError)) throw e
+            if (attempt === 0) console.error(`sim/app: waiting for devs devtools on ${DEVTOOLS_HOST}:${DEVTOOLS_TCP_PORT}...`)
+            await new Promise(resolve => setTimeout(resolve, RETRY_MS))
+        }
+    }
+}
+
 async function main(args: string[]) {
     const options = readOptions(args)
     if (options === "help") {
@@ -139,7 +164,7 @@ async function main(args: string[]) {
     bus.start()
     let devtools: DevtoolsConnection
     try {
-        devtools = await connectToDevtools(bus)
+        devtools = await (options.wait ? waitForDevtools(bus) : connectToDevtools(bus))
     } catch (e) {
         await bus.stop()
         throw e
