@@ -29,7 +29,7 @@ async function fuzz(build: BuildName, runs: number, seed: number) {
         console.log(String(result.errorInstance instanceof Error ? result.errorInstance.message : result.errorInstance))
         return false
     }
-    console.log(`${build}: ${result.numRuns.toLocaleString("en-US")} inputs, all as the model of SPEC.md says, in ${seconds.toFixed(0)} s (seed ${seed})`)
+    console.log(`${build}: ${result.numRuns.toLocaleString("en-US")} inputs, all as the model of the protocol (docs/protocol.md) says, in ${seconds.toFixed(0)} s (seed ${seed})`)
     return true
 }
 

@@ -1,4 +1,4 @@
-// SPEC timing: given the same inputs spaced at least 50 ms apart, both builds send the same frames in the same order.
+// Protocol timing (docs/protocol.md): given the same inputs spaced at least 50 ms apart, both builds send the same frames in the same order.
 import { describe, expect, test } from "vitest"
 import { simulateReady } from "../support/simulate.js"
 import { frame, type Simulation } from "../../sim/index.js"

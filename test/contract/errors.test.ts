@@ -1,4 +1,4 @@
-// SPEC rules 4 and 5: every rejected frame gets exactly the one ERR its first failed check names.
+// Protocol rules 4 and 5 (docs/protocol.md): every rejected frame gets exactly the one ERR its first failed check names.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
 import { frame } from "../../sim/index.js"

@@ -1,4 +1,4 @@
-// SPEC rule 6 and the timing section: chunking never changes the result, nothing is lost.
+// Protocol rule 6 and its timing section (docs/protocol.md): chunking never changes the result, nothing is lost.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
 import { frame, type Simulation } from "../../sim/index.js"

@@ -1,4 +1,4 @@
-// SPEC: `RDY` once per run, within 100 ms of the serial role first binding; presses before it are ignored.
+// Protocol (docs/protocol.md): `RDY` once per run, within 100 ms of the serial role first binding; presses before it are ignored.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulate } from "../support/simulate.js"
 import { frame } from "../../sim/index.js"

@@ -1,4 +1,4 @@
-// SPEC rules 1-3 and 7: requests, seq numbers, the in-flight limit, replies, timeouts and the LED.
+// Protocol rules 1-3 and 7 (docs/protocol.md): requests, seq numbers, the in-flight limit, replies, timeouts and the LED.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
 import { frame, type Simulation } from "../../sim/index.js"

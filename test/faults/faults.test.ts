@@ -1,4 +1,4 @@
-// SPEC rule 8 under faults: parts that vanish and come back, floods, a restart. Both builds.
+// Protocol rule 8 (docs/protocol.md) under faults: parts that vanish and come back, floods, a restart. Both builds.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
 import { autoReply, frame } from "../../sim/index.js"

@@ -1,4 +1,4 @@
-// SPEC rules 4-8 under fuzzed serial input, both builds, against the host-side model.
+// Protocol rules 4-8 (docs/protocol.md) under fuzzed serial input, both builds, against the host-side model.
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
@@ -15,7 +15,7 @@ describe.each(BUILD_NAMES)("%s build, fuzzed serial input", build => {
     const { property, stop } = serialProperty(() => simulateReady(build))
     afterAll(stop)
 
-    test(`${RUNS} generated inputs agree with the model of SPEC.md`, async () => {
+    test(`${RUNS} generated inputs agree with the model of the protocol`, async () => {
         await fc.assert(property, {
             numRuns: RUNS,
             seed: Number(process.env.FUZZ_SEED ?? 20261125),

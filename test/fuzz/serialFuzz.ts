@@ -1,4 +1,4 @@
-// Property-based fuzzing of the serial input, against the host-side model of SPEC.md.
+// Property-based fuzzing of the serial input, against the host-side model of the protocol (docs/protocol.md).
 import fc from "fast-check"
 import { bytes, checksumHex, type Simulation } from "../../sim/index.js"
 import { SpecModel } from "../model/specModel.js"
@@ -171,7 +171,7 @@ export class FuzzedDevice {
         if (crashes.length || ledOn !== ledExpected || JSON.stringify(actual) !== JSON.stringify(expected)) {
             throw new Error(
                 [
-                    `the device strayed from SPEC ${when}`,
+                    `the device strayed from the protocol ${when}`,
                     crashes.length ? `crashes: ${crashes.join("; ")}` : "",
                     `LED ${ledOn ? "on" : "off"}, expected ${ledExpected ? "on" : "off"}`,
                     `expected: ${JSON.stringify(expected)}`,

@@ -1,4 +1,4 @@
-// SPEC.md as a host-side model, written from the text of the contract and not
+// The protocol (docs/protocol.md) as a host-side model, written from the text of the contract and not
 // from the firmware: what the device must send for the bytes and presses it gets.
 // It works on whole strings with regular expressions, where the firmware scans bytes.
 
@@ -6,7 +6,7 @@ const MAX_FRAME = 82
 const MAX_PAYLOAD = 68
 const MAX_IN_FLIGHT = 4
 
-/** The answer a well-formed frame's body gets from the checks of SPEC rule 5 (before SEQ). */
+/** The answer a well-formed frame's body gets from the checks of protocol rule 5 (before SEQ). */
 export function checkFrame(frameWithoutDollarAndLf: string): { reject: string } | { seq: number; payload: string } {
     const star = frameWithoutDollarAndLf.indexOf("*")
     if (star < 0) return { reject: "FMT" }
@@ -21,7 +21,7 @@ export function checkFrame(frameWithoutDollarAndLf: string): { reject: string } 
 }
 
 /**
- * The device as SPEC describes it, seen from outside. Feed it what happens at
+ * The device as docs/protocol.md describes it, seen from outside. Feed it what happens at
  * the device's edges, in order; it returns the frame bodies the device must send.
  */
 export class SpecModel {
