@@ -199,7 +199,11 @@ async function main(args: string[]) {
     const peer = !options.peer ? "no serial peer" : options.reply ? `a serial peer answering after ${options.replyDelayMs} ms` : "a serial peer that never answers"
     console.error(`sim/app: on the devs devtools bus (${DEVTOOLS_HOST}:${DEVTOOLS_TCP_PORT}): button, status LED, ${peer}`)
     console.error("sim/app: Enter presses the button, a $… line is sent to the device, q quits")
-    readKeys(press, text => send(text, "you   "), () => void stop(0))
+    const typed = (text: string) => {
+        if (options.peer) send(text, "you   ")
+        else console.error("sim/app: no serial peer here (--no-peer): type frames into the bridge instead")
+    }
+    readKeys(press, typed, () => void stop(0))
     if (options.pressEveryMs !== undefined) setInterval(press, options.pressEveryMs)
     process.once("SIGINT", () => void stop(0))
     process.once("SIGTERM", () => void stop(0))
