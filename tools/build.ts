@@ -4,6 +4,6 @@ import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 
 runMain(async () => {
-    parseOptions(process.argv.slice(2), {}, "usage: npm run build")
+    parseOptions(process.argv.slice(2), {}, "usage: npm run build", "Compiles both firmware builds with DeviceScript (devs build) into built/superloop/ and built/async/.")
     buildAll()
 })

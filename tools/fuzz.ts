@@ -7,6 +7,13 @@ import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 
 const USAGE = "usage: npm run fuzz -- [--runs N] [--seed S] [--build superloop|async] [--no-build]"
+const HELP = [
+    "Feeds random serial input to a build in the simulator and checks every answer against the model of the protocol.",
+    "  --runs N      inputs per build (default 10,000)",
+    "  --seed S      repeat a run (the seed is printed)",
+    "  --build NAME  only superloop or async (default: both)",
+    "  --no-build    use the builds in built/ as they are",
+].join("\n")
 
 async function fuzz(build: BuildName, runs: number, seed: number) {
     const started = Date.now()
@@ -34,7 +41,7 @@ async function fuzz(build: BuildName, runs: number, seed: number) {
 }
 
 async function main() {
-    const options = parseOptions(process.argv.slice(2), { runs: "number", seed: "number", build: "string", "no-build": "flag" }, USAGE)
+    const options = parseOptions(process.argv.slice(2), { runs: "number", seed: "number", build: "string", "no-build": "flag" }, USAGE, HELP)
     const runs = options.runs ?? 10_000
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number above 0, not ${runs}`)
     const builds = options.build ? [options.build] : (Object.keys(BUILDS) as BuildName[])

@@ -22,6 +22,12 @@ const scenario: Action[] = [
     { at: 2600, what: "garbage, then a frame too long", run: sim => sim.inject(`noise$${"x".repeat(90)}\r\n`) },
 ]
 const END_MS = 4000
+const SIM_HELP = [
+    "Runs both builds in the DeviceScript VM through one scripted scenario (presses, a dropped reply, bad frames)",
+    "on virtual time and prints what each sent, side by side.",
+    "  --verbose    show the VM's own log",
+    "  --no-build   use the builds in built/ as they are",
+].join("\n")
 
 interface Row {
     at: number
@@ -63,7 +69,7 @@ function printSideBySide(rows: Row[]) {
 }
 
 async function main() {
-    const options = parseOptions(process.argv.slice(2), { verbose: "flag", "no-build": "flag" }, "usage: npm run sim -- [--verbose] [--no-build]")
+    const options = parseOptions(process.argv.slice(2), { verbose: "flag", "no-build": "flag" }, "usage: npm run sim -- [--verbose] [--no-build]", SIM_HELP)
     const verbose = options.verbose ?? false
     if (!options["no-build"]) buildAll()
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (virtual time) and drops seq ${DROPPED_SEQ}\n`)

@@ -197,13 +197,13 @@ describe("npm start: the command line", () => {
     test("an unknown argument: one line, and a non-zero exit", async () => {
         const { code, stderr } = await run("--bogus")
         expect(code).toBe(1)
-        expect(stderr.trim()).toMatch(/^unknown argument --bogus; usage: npm start -- \[--port N\]/)
+        expect(stderr.trim()).toMatch(/^error: unknown argument --bogus; usage: npm start -- \[--port N\]/)
         expect(stderr.trim().split("\n")).toHaveLength(1)
     })
 
     test("a port in use: one line, and a non-zero exit", async () => {
         const { code, stderr } = await run("--no-build", "--port", String(server.port))
         expect(code).toBe(1)
-        expect(stderr.trim()).toBe(`port ${server.port} is in use: pass another with --port N (--port 0 picks a free one)`)
+        expect(stderr.trim()).toBe(`error: port ${server.port} is in use: pass another with --port N (--port 0 picks a free one)`)
     })
 })

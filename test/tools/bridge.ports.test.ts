@@ -1,12 +1,11 @@
 // npm run bridge, end to end with no hardware: the CLI's own devtools hub (`devs devtools`, ports 8081-8083) and
 // VM (`devs run --tcp`) running a build; a simulated button and LED on that bus; the bridge as its own process,
-// carrying the firmware's serial link to one end of a socat pseudo-terminal pair, to a TCP client, or to stdio.
-import { spawnSync } from "node:child_process"
+// carrying the firmware's serial link to a pseudo-terminal (node-pty), to a TCP client, or to stdio.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs"
 import { connect, type Socket } from "node:net"
 import { join } from "node:path"
 import { JDBus } from "jacdac-ts"
-import { SerialPort } from "serialport"
+import { spawn as spawnPty, type IPty } from "node-pty"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
 import { type BuildName, connectToDevtools, devsCommand, type DevtoolsConnection, frame, Peripherals, programPath, ROOT } from "../../sim/index.js"
 import { TestProcess } from "./processes.js"
@@ -15,9 +14,22 @@ import { tempDir, toolArgs } from "./support.js"
 const TIMEOUT = 45_000
 const STEP_MS = 8000
 
-function requireSocat() {
-    const found = spawnSync("sh", ["-c", "command -v socat"], { encoding: "utf8" })
-    if (found.status !== 0) throw new Error("socat is missing: apt-get install socat (.ci/run installs it)")
+/** node-pty's terminal on Linux and macOS also knows its slave's path (not in node-pty's typings). */
+interface UnixPty extends IPty {
+    readonly ptsName: string
+}
+
+/**
+ * A pseudo-terminal whose slave end the bridge opens by path, as it would a USB serial adapter; the test
+ * reads and writes the master end. An idle Node process holds the slave open so that the master never
+ * sees it closed (EIO) while the bridge is not attached; it never reads its standard input.
+ */
+function openPseudoTerminal(): { slavePath: string; received: () => string; write: (text: string) => void; close: () => void } {
+    const pty = spawnPty(process.execPath, ["-e", "setInterval(() => {}, 2 ** 30)"], { encoding: "latin1" }) as UnixPty
+    if (typeof pty.ptsName !== "string" || !existsSync(pty.ptsName)) throw new Error(`node-pty gave no slave path (${pty.ptsName})`)
+    let received = ""
+    pty.onData(chunk => (received += chunk))
+    return { slavePath: pty.ptsName, received: () => received, write: text => pty.write(text), close: () => pty.kill("SIGKILL") }
 }
 
 let work: ReturnType<typeof tempDir>
@@ -30,7 +42,6 @@ let running: TestProcess[] = []
 const cleanUps: (() => Promise<void> | void)[] = []
 
 beforeAll(async () => {
-    requireSocat()
     work = tempDir("bridge-test-")
     const [node, devs] = devsCommand()
     devtools = TestProcess.start("devs devtools", node, [devs, "--no-colors", "devtools"], { cwd: work.dir })
@@ -112,22 +123,13 @@ async function playExchange(build: BuildName, peer: { received: () => string; wr
 
 describe("npm run bridge carries the firmware's serial link (devs devtools + devs run --tcp)", () => {
     test(
-        "--port: one end of a socat pty pair, the test on the other (superloop build)",
+        "--port: the slave end of a pseudo-terminal, the test on its master end (superloop build)",
         async () => {
-            const bridgeEnd = join(work.dir, "tty-bridge")
-            const peerEnd = join(work.dir, "tty-peer")
-            start("socat", "socat", ["-d", "-d", `pty,raw,echo=0,link=${bridgeEnd}`, `pty,raw,echo=0,link=${peerEnd}`])
-            await until("pty pair", () => existsSync(bridgeEnd) && existsSync(peerEnd), running)
-
-            let received = ""
-            const peer = new SerialPort({ path: peerEnd, baudRate: 115200 })
-            cleanUps.push(() => new Promise<void>(resolve => (peer.isOpen ? peer.close(() => resolve()) : resolve())))
-            peer.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")))
-            await new Promise<void>((resolve, reject) => peer.once("open", resolve).once("error", reject))
-
-            const bridge = await startBridge(["--port", bridgeEnd, "--baud", "115200"])
+            const peer = openPseudoTerminal()
+            cleanUps.push(peer.close)
+            const bridge = await startBridge(["--port", peer.slavePath, "--baud", "115200"])
             await startVm("superloop")
-            await playExchange("superloop", { received: () => received, write: text => peer.write(Buffer.from(text, "latin1")) }, () => running)
+            await playExchange("superloop", peer, () => running)
             expect(bridge.lines).toContain("! bridge: the firmware opened the serial link")
         },
         TIMEOUT,

@@ -140,6 +140,64 @@ describe.concurrent("npm run flash: one clear line and exit 1 for", () => {
         )
     })
 
+    test("--image with a UF2, for the ESP32: the advice is about bundled images, not runtimes", async () => {
+        const run = await flash(["--board", ESP32, "--image", picoRuntime])
+        expectOneLineError(
+            run,
+            /is a UF2 file \(for an RP2040\?\), not an ESP32 image; --image takes an image bundled for esp32_devkitc_button_led: npm run flash -- --board esp32_devkitc_button_led --build superloop\|async --bundle-only writes built\/<build>\/esp32_devkitc_button_led-0x1000\.bin$/,
+        )
+        expect(run.stderr).not.toContain("runtime")
+    })
+
+    test("--image that is no UF2, for the Pico", async () => {
+        const run = await flash(["--board", PICO, "--image", esp32Runtime])
+        expectOneLineError(run, /is not a UF2 file; --image takes an image bundled for pico_button_led: .* --bundle-only writes built\/<build>\/pico_button_led\.uf2$/)
+        expect(run.stderr).not.toContain("runtime")
+    })
+
+    test("--image of an ESP32 image whose name lacks its flash offset", async () => {
+        const image = join(work.dir, "my-image.bin")
+        writeFileSync(image, fakeEsp32Runtime())
+        expectOneLineError(
+            await flash(["--board", ESP32, "--image", image]),
+            /my-image\.bin: an ESP32 image's name must end in its flash offset \(-0x1000\.bin\); --image takes an image bundled for esp32_devkitc_button_led/,
+        )
+    })
+
+    test("esptool failing to connect: esptool's own reason, then what to do, without --verbose", async () => {
+        const image = join(work.dir, "boot-mode-esp32_devkitc_button_led-0x1000.bin")
+        writeFileSync(image, fakeEsp32Runtime())
+        const esptool = {
+            exitCode: 2,
+            lines: [
+                "esptool.py v4.7.0",
+                "Serial port /dev/ttyUSB0",
+                "Connecting......................................",
+                "",
+                "A fatal error occurred: Failed to connect to ESP32: Wrong boot mode detected (0x13)! The chip needs to be in download mode.",
+                "For troubleshooting steps visit: https://docs.espressif.com/projects/esptool/en/latest/troubleshooting.html",
+            ],
+        }
+        const tools = fakeTools(fakeFolder("esptool-boot-mode"), { ports: [{ path: "/dev/ttyUSB0", vendorId: CP2102 }], esptool })
+        const run = await flash(["--board", ESP32, "--image", image], tools.env)
+        expectOneLineError(
+            run,
+            /^error: esptool failed on \/dev\/ttyUSB0: Failed to connect to ESP32: Wrong boot mode detected \(0x13\)! The chip needs to be in download mode\.; hold BOOT, press EN \(reset\), release BOOT, and try again$/,
+        )
+        expect(run.stdout).not.toContain("Connecting")
+    })
+
+    test("esptool failing otherwise: its last line", async () => {
+        const image = join(work.dir, "no-pyserial-esp32_devkitc_button_led-0x1000.bin")
+        writeFileSync(image, fakeEsp32Runtime())
+        const esptool = {
+            exitCode: 1,
+            lines: ["Traceback (most recent call last):", '  File "esptool.py", line 31, in <module>', "ModuleNotFoundError: No module named 'serial'"],
+        }
+        const tools = fakeTools(fakeFolder("esptool-no-pyserial"), { ports: [{ path: "/dev/ttyUSB0", vendorId: CP2102 }], esptool })
+        expectOneLineError(await flash(["--board", ESP32, "--image", image], tools.env), /^error: esptool failed on \/dev\/ttyUSB0: ModuleNotFoundError: No module named 'serial'$/)
+    })
+
     test("an ESP32 option for the Pico", async () => {
         expectOneLineError(await flash(["--board", PICO, "--build", "async", "--port", "/dev/ttyUSB0"]), /--port is for ESP32 boards/)
     })

@@ -77,22 +77,29 @@ function writeScript(path: string, body: string) {
     chmodSync(path, 0o755)
 }
 
+/** What a fake esptool.py prints (each line on stdout) and its exit code. */
+export interface EsptoolAnswer {
+    lines: string[]
+    exitCode: number
+}
+
+const ESPTOOL_FLASHED: EsptoolAnswer = { lines: ["esptool.py v4.7.0", "Hash of data verified."], exitCode: 0 }
+
 /**
  * A folder to use as the whole PATH, with a fake `udevadm` listing `ports` and,
  * unless `esptool` is false, a fake `esptool.py` that writes its arguments, one
- * a line, to `esptoolLog` and answers as a successful flash does. Only shell
- * built-ins are used, so nothing else needs to be on PATH.
+ * a line, to `esptoolLog` and answers as a successful flash does (or as `esptool`
+ * says). Only shell built-ins are used, so nothing else needs to be on PATH.
  */
-export function fakeTools(dir: string, options: { ports?: FakePort[]; esptool?: boolean; udevadm?: boolean }) {
+export function fakeTools(dir: string, options: { ports?: FakePort[]; esptool?: boolean | EsptoolAnswer; udevadm?: boolean }) {
     const bin = join(dir, "bin")
     mkdirSync(bin, { recursive: true })
     const esptoolLog = join(dir, "esptool-args.txt")
     if (options.udevadm !== false) writeScript(join(bin, "udevadm"), `printf '%s' '${udevadmListing(options.ports ?? [])}'\n`)
     if (options.esptool !== false) {
-        writeScript(
-            join(bin, "esptool.py"),
-            `printf '%s\\n' "$@" > '${esptoolLog}'\necho 'esptool.py v4.7.0'\necho 'Hash of data verified.'\n`,
-        )
+        const answer = options.esptool === true || options.esptool === undefined ? ESPTOOL_FLASHED : options.esptool
+        const say = answer.lines.map(line => `printf '%s\\n' '${line.replace(/'/g, `'\\''`)}'\n`).join("")
+        writeScript(join(bin, "esptool.py"), `printf '%s\\n' "$@" > '${esptoolLog}'\n${say}exit ${answer.exitCode}\n`)
     }
     return { bin, esptoolLog, env: { PATH: bin } }
 }

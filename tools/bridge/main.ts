@@ -9,11 +9,17 @@ import { openTcpLink } from "./tcpLink.js"
 
 const USAGE = "usage: npm run bridge -- --port /dev/ttyUSB0 [--baud 115200] | --stdio | --tcp 7000"
 const DEFAULT_BAUD = 115200
+const HELP = [
+    "Carries the firmware's serial link between `devs devtools` (the board or `devs run --tcp`) and a peer on this machine.",
+    "  --port PATH   a serial port (a USB adapter wired to the peer), at --baud N (default 115200)",
+    "  --stdio       the firmware's bytes on stdout, stdin to the firmware; status lines on stderr",
+    "  --tcp PORT    a TCP server on 127.0.0.1 (0 picks a free port)",
+].join("\n")
 
 const log = (line: string) => console.error(`bridge: ${line}`)
 
 async function openLink(args: string[]): Promise<{ link: ByteLink; baudRate: number }> {
-    const options = parseOptions(args, { port: "string", baud: "number", stdio: "flag", tcp: "number" }, USAGE)
+    const options = parseOptions(args, { port: "string", baud: "number", stdio: "flag", tcp: "number" }, USAGE, HELP)
     const chosen = [options.port !== undefined, !!options.stdio, options.tcp !== undefined].filter(Boolean).length
     if (chosen !== 1) throw new UserError(`choose one of --port, --stdio and --tcp; ${USAGE}`)
     const baudRate = options.baud ?? DEFAULT_BAUD

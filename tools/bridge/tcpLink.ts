@@ -1,6 +1,6 @@
 // The bridge's link to TCP clients on localhost: each client's bytes go to the firmware, the firmware's to every client.
 import { createServer, type Server, type Socket } from "node:net"
-import { UserError } from "../errors.js"
+import { listenFailure } from "../errors.js"
 import type { ByteLink } from "./link.js"
 
 export const TCP_LINK_HOST = "127.0.0.1"
@@ -36,9 +36,7 @@ export async function openTcpLink(port: number, log: (line: string) => void): Pr
 
 function listen(server: Server, port: number): Promise<number> {
     return new Promise((resolve, reject) => {
-        server.once("error", (e: NodeJS.ErrnoException) =>
-            reject(new UserError(`cannot listen on ${TCP_LINK_HOST}:${port}: ${e.code === "EADDRINUSE" ? "port in use" : e.message}`)),
-        )
+        server.once("error", (e: NodeJS.ErrnoException) => reject(listenFailure(e, TCP_LINK_HOST, port, "--tcp")))
         server.listen(port, TCP_LINK_HOST, () => {
             const address = server.address()
             resolve(typeof address === "object" && address ? address.port : port)

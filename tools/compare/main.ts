@@ -27,9 +27,7 @@ import {
     timeline,
     virtualLatencies,
 } from "./scenarios.js"
-import { OWN_SOURCES, sourceSize } from "./sourceSize.js"
 import { median, percentile, round } from "./stats.js"
-import { vmInstrumentation } from "./instrumentedVm.js"
 
 const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
@@ -37,6 +35,11 @@ const REPORTS = join(ROOT, "reports")
 /** A quick run writes apart, so it never replaces the committed figures of a full run. */
 const QUICK_REPORTS = join(REPORTS, "quick")
 const README = join(ROOT, "README.md")
+const COMPARE_HELP = [
+    "Measures both builds through the same scenarios (size, heap, VM work, latency, steady rates, a burst) and writes",
+    "reports/compare.md, compare.json, the charts and the README's table.",
+    "  --quick   a shorter run into reports/quick/ (its sampled figures are not comparable with a full run's)",
+].join("\n")
 
 interface Settings {
     quick: boolean
@@ -62,10 +65,24 @@ function settings(quick: boolean): Settings {
           }
 }
 
-const started = Date.now()
+/** Seconds since this process started: loading the tools and the VM, the builds and the boots count too. */
+const elapsedSeconds = () => process.uptime()
 function progress(message: string) {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1).padStart(6)
-    process.stderr.write(`[${seconds} s] ${message}\n`)
+    process.stderr.write(`[${elapsedSeconds().toFixed(1).padStart(6)} s] ${message}\n`)
+}
+
+/** What a quick run measures less of than a full one, in words: the figures that depend on it are not comparable. */
+function quickDifferences(quick: Settings, full: Settings): string[] {
+    const ladder = (s: Settings) => `${s.rateLadder[0]}–${s.rateLadder[s.rateLadder.length - 1]}/s`
+    const phrases: [boolean, string][] = [
+        [quick.idleSeconds !== full.idleSeconds, `idle and load for ${quick.idleSeconds} s (full: ${full.idleSeconds} s)`],
+        [quick.virtualCycles !== full.virtualCycles, `${quick.virtualCycles} request cycles on virtual time (full: ${full.virtualCycles})`],
+        [quick.realCycles !== full.realCycles, `${quick.realCycles} real-time cycles per build and mode (full: ${full.realCycles})`],
+        [quick.rateSeconds !== full.rateSeconds, `${quick.rateSeconds} s per steady rate (full: ${full.rateSeconds} s)`],
+        [quick.rateLadder.join() !== full.rateLadder.join(), `${quick.rateLadder.length} rates, ${ladder(quick)} (full: ${full.rateLadder.length}, ${ladder(full)})`],
+        [quick.burstPresses !== full.burstPresses, `a burst of ${quick.burstPresses} presses (full: ${full.burstPresses})`],
+    ]
+    return phrases.filter(([differs]) => differs).map(([, phrase]) => phrase)
 }
 
 function realFigures(samples: LatencySample[]) {
@@ -90,14 +107,18 @@ function latencyChart(title: string, samples: Record<string, LatencySample[]>) {
 }
 
 async function main() {
-    const options = parseOptions(process.argv.slice(2), { quick: "flag" }, "usage: npm run compare [-- --quick]")
+    const options = parseOptions(process.argv.slice(2), { quick: "flag" }, "usage: npm run compare [-- --quick]", COMPARE_HELP)
     const s = settings(options.quick ?? false)
     progress(`${s.quick ? "quick" : "full"} run: building both builds and an empty program`)
     buildAll([...BUILDS])
     build(EMPTY.name, EMPTY.entry)
+    // binaryen and TypeScript take seconds to load: only now, so that the first line comes at once
+    progress("loading binaryen (to instrument the VM) and TypeScript (to count source lines)")
+    const [{ vmInstrumentation }, { OWN_SOURCES, sourceSize }] = await Promise.all([import("./instrumentedVm.js"), import("./sourceSize.js")])
     const instrumentation: Instrumentation = await vmInstrumentation()
 
     const report: Report = { generatedAt: new Date().toISOString(), quick: s.quick, settings: s, builds: {}, charts: [] } as unknown as Report
+    if (s.quick) report.quickDifferences = quickDifferences(s, settings(false))
     const realSamples: Record<RealTimeMode, Record<string, LatencySample[]>> = { isolated: {}, backToBack: {} }
 
     progress("empty program: idle VM work")
@@ -155,7 +176,7 @@ async function main() {
     }
     for (const [file, content] of Object.entries(charts)) writeFileSync(join(out, file), content)
     report.charts = Object.keys(charts)
-    report.durationSeconds = round((Date.now() - started) / 1000, 1)
+    report.durationSeconds = round(elapsedSeconds(), 1)
     report.load = LOAD
 
     writeFileSync(join(out, "compare.json"), JSON.stringify(toJson(report), null, 2) + "\n")

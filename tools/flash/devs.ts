@@ -6,6 +6,8 @@ export interface DevsRun {
     code: number
     /** stdout and stderr, interleaved as they came. */
     output: string
+    /** stdout alone: where the CLI logs, and where it copies the output of the tools it runs (esptool). */
+    stdout: string
 }
 
 /** Runs `devs <args>` in `cwd`; with `verbose`, its output is shown as it comes. */
@@ -14,14 +16,16 @@ export function runDevs(args: string[], cwd: string, verbose: boolean): Promise<
     return new Promise((resolve, reject) => {
         const child = spawn(node, [devs, "--no-colors", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] })
         let output = ""
+        let stdout = ""
         const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {
             output += chunk.toString()
+            if (stream === process.stdout) stdout += chunk.toString()
             if (verbose) stream.write(chunk)
         }
         child.stdout.on("data", keep(process.stdout))
         child.stderr.on("data", keep(process.stderr))
         child.on("error", reject)
-        child.on("close", code => resolve({ code: code ?? 1, output }))
+        child.on("close", code => resolve({ code: code ?? 1, output, stdout }))
     })
 }
 

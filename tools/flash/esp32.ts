@@ -83,11 +83,28 @@ function esp32FlashArgs(f: Omit<Esp32Flash, "projectDir" | "verbose">): string[]
     return f.baud ? [...args, "--baud", String(f.baud)] : args
 }
 
+const FATAL_PREFIX = "A fatal error occurred: "
+
+/**
+ * What esptool itself said last. `devs flash` logs `run: <esptool> <args>` and then copies esptool's stdout and
+ * stderr to its own stdout. esptool's reason is its `A fatal error occurred: ...` line, which may be followed by a
+ * pointer to its troubleshooting page; without such a line, its last line.
+ */
+export function esptoolReason(devsStdout: string): string | undefined {
+    const lines = devsStdout.split("\n").map(line => line.trim()).filter(Boolean)
+    let start = lines.length - 1
+    while (start >= 0 && !lines[start].startsWith("run: ")) start--
+    const own = start < 0 ? [] : lines.slice(start + 1)
+    const fatal = own.filter(line => line.startsWith(FATAL_PREFIX)).pop()
+    return fatal?.slice(FATAL_PREFIX.length) ?? own.pop()
+}
+
 export async function flashEsp32(f: Esp32Flash): Promise<void> {
     const run = await runDevs(esp32FlashArgs(f), f.projectDir, f.verbose)
     if (run.code === 0 && /flash OK|flashed OK/.test(run.output)) return
-    if (/Can't start flashing|No serial data received|Failed to connect/.test(run.output)) {
-        throw new UserError(`esptool cannot talk to the ESP32 on ${f.port}: hold BOOT, press EN (reset), release BOOT, and try again`)
-    }
-    throw new UserError(`devs flash failed (exit ${run.code}): ${lastLine(run.output)}`)
+    const reason = esptoolReason(run.stdout)
+    if (reason === undefined) throw new UserError(`devs flash failed (exit ${run.code}): ${lastLine(run.output)}`)
+    const notTalking = /Can't start flashing|No serial data received|Failed to connect|Unable to verify flash chip connection/.test(run.output)
+    const advice = notTalking ? "; hold BOOT, press EN (reset), release BOOT, and try again" : ""
+    throw new UserError(`esptool failed on ${f.port}: ${reason}${advice}`)
 }

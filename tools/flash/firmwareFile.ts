@@ -20,15 +20,27 @@ const ESP32_CHIP_ID = 0
 /** In a full image that starts at 0x1000 (bootloader first), the partition table at flash 0x8000 starts with AA 50. */
 const PARTITION_TABLE_AT = 0x8000 - ESP32_IMAGE_OFFSET
 
-/** Reads `file`, failing with one line unless it is a runtime image for `board`'s chip. */
-export function checkFirmwareFile(file: string, board: Board, what = "firmware file"): void {
+/**
+ * Reads `file`, failing with one line unless it is an image for `board`'s chip: a runtime (`--firmware`), or an
+ * image bundled by `--bundle-only` (`--image`); the advice is the one for that option.
+ */
+export function checkFirmwareFile(file: string, board: Board, option: "--firmware" | "--image" = "--firmware"): void {
+    const what = option === "--image" ? "image" : "firmware file"
     if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`no ${what} ${file}`)
     const bytes = new Uint8Array(readFileSync(file))
     const problem = board.chip === "rp2040" ? rp2040Problem(bytes) : esp32Problem(bytes, basename(file))
-    if (problem) {
-        const runtime = RUNTIMES[board.chip]
-        throw new UserError(`${file} ${problem}; ${board.id} needs the ${runtime.chipName} runtime (${runtime.cacheName})`)
-    }
+    if (problem) throw new UserError(`${file} ${problem}; ${option === "--image" ? imageAdvice(board) : runtimeAdvice(board)}`)
+}
+
+function runtimeAdvice(board: Board): string {
+    const runtime = RUNTIMES[board.chip]
+    return `${board.id} needs the ${runtime.chipName} runtime (${runtime.cacheName})`
+}
+
+/** Where a right image for `--image` comes from. */
+export function imageAdvice(board: Board): string {
+    const image = RUNTIMES[board.chip].imageName(board.id)
+    return `--image takes an image bundled for ${board.id}: npm run flash -- --board ${board.id} --build superloop|async --bundle-only writes built/<build>/${image}`
 }
 
 function rp2040Problem(bytes: Uint8Array): string | undefined {

@@ -4,15 +4,29 @@ import { join, relative } from "node:path"
 import { type BuildName, BUILDS } from "../../sim/index.js"
 import { runMain, UserError } from "../errors.js"
 import { parseOptions, type Options } from "../options.js"
-import { findBoard, RUNTIMES, type Board } from "./boards.js"
+import { findBoard, type Board } from "./boards.js"
 import { bundle } from "./bundle.js"
 import { findEsptool, findSerialPort, flashEsp32 } from "./esp32.js"
-import { checkFirmwareFile } from "./firmwareFile.js"
+import { checkFirmwareFile, imageAdvice } from "./firmwareFile.js"
 import { copyToDrive, findDrive } from "./rp2040.js"
 
 const USAGE =
     "usage: npm run flash -- --board <board> --build superloop|async [--firmware FILE] " +
     "[--port PATH] [--baud N] [--esptool PATH] [--drive DIR] [--bundle-only] [--image FILE] [--verbose]"
+
+const HELP = [
+    "Builds, bundles and flashes one build to a board: an ESP32 through esptool, a Pico by copying to its boot drive.",
+    "  --board ID        one of the boards in boards/",
+    "  --build NAME      superloop or async",
+    "  --firmware FILE   a DeviceScript runtime to bundle instead of the downloaded one",
+    "  --port PATH       ESP32: the serial port (default: the one USB-serial port there is)",
+    "  --baud N          ESP32: esptool's baud rate",
+    "  --esptool PATH    ESP32: the esptool to run (default: esptool.py, esptool or python3 -m esptool)",
+    "  --drive DIR       Pico: its boot drive (RPI-RP2)",
+    "  --bundle-only     write the image into built/<build>/ and flash nothing",
+    "  --image FILE      flash an image that --bundle-only wrote, as it is",
+    "  --verbose         show the output of devs and esptool as it comes",
+].join("\n")
 
 const SPEC = {
     board: "string",
@@ -51,9 +65,9 @@ function buildName(options: FlashOptions): BuildName | undefined {
 }
 
 function checkImage(image: string, board: Board) {
-    checkFirmwareFile(image, board, "image")
+    checkFirmwareFile(image, board, "--image")
     if (board.chip === "esp32" && !/-0x[0-9a-f]+\.bin$/i.test(image)) {
-        throw new UserError(`${image}: an ESP32 image's name must end in its flash offset, like ${RUNTIMES.esp32.imageName(board.id)}`)
+        throw new UserError(`${image}: an ESP32 image's name must end in its flash offset (-0x1000.bin); ${imageAdvice(board)}`)
     }
 }
 
@@ -90,7 +104,7 @@ async function flashTo(target: Target, projectDir: string, board: Board, image: 
 }
 
 async function main() {
-    const options = parseOptions(process.argv.slice(2), SPEC, USAGE)
+    const options = parseOptions(process.argv.slice(2), SPEC, USAGE, HELP)
     const projectDir = process.cwd()
     checkProjectDir(projectDir)
     const board = findBoard(projectDir, options.board)

@@ -6,12 +6,19 @@ import type { AddressInfo } from "node:net"
 import { extname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { buildAll, type BuildName, BUILDS, WallClock } from "../../sim/index.js"
+import { listenFailure, runMain } from "../errors.js"
 import { parseOptions } from "../options.js"
 import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
 
 export const HOST = "127.0.0.1"
 export const DEFAULT_PORT = 8090
 const USAGE = "usage: npm start -- [--port N] [--seed N] [--no-build]"
+const HELP = [
+    "Runs both builds side by side in real time and serves a page to press the button and watch them, on 127.0.0.1 only.",
+    `  --port N     the page's port (default ${DEFAULT_PORT}; 0 picks a free one)`,
+    "  --seed N     seeds the simulated peers' drops and corruptions",
+    "  --no-build   use the builds in built/ as they are",
+].join("\n")
 const STATIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "static")
 const STATIC_FILES: Record<string, string> = {
     "/": "index.html",
@@ -80,13 +87,7 @@ export class PageServer {
 
     private listenOn(port: number): Promise<void> {
         return new Promise((resolve, reject) => {
-            this.server.once("error", (e: NodeJS.ErrnoException) =>
-                reject(
-                    e.code === "EADDRINUSE"
-                        ? new Error(`port ${port} is in use: pass another with --port N (--port 0 picks a free one)`)
-                        : e,
-                ),
-            )
+            this.server.once("error", (e: NodeJS.ErrnoException) => reject(listenFailure(e, HOST, port, "--port")))
             this.server.listen(port, HOST, () => resolve())
         })
     }
@@ -252,7 +253,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 async function main() {
-    const options = parseOptions(process.argv.slice(2), { port: "number", seed: "number", "no-build": "flag" }, USAGE)
+    const options = parseOptions(process.argv.slice(2), { port: "number", seed: "number", "no-build": "flag" }, USAGE, HELP)
     const port = options.port ?? DEFAULT_PORT
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not ${port}; ${USAGE}`)
     if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`--seed must be a whole number, not ${options.seed}; ${USAGE}`)
@@ -269,9 +270,4 @@ async function main() {
     process.once("SIGTERM", stop)
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    main().catch(e => {
-        console.error(e instanceof Error ? e.message : String(e))
-        process.exit(1)
-    })
-}
+if (process.argv[1] === fileURLToPath(import.meta.url)) runMain(main)
