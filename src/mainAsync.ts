@@ -19,8 +19,10 @@ let ready = false
 let ackPending = false
 
 async function request(seq: number) {
-    outbox.send(reqFrame(seq))
     led.show(requests.inFlight())
+    // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
+    await outbox.sendAndWait(reqFrame(seq))
+    requests.sent(seq, ds.millis())
     const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
     if (payload) {
         outbox.send(ackFrame(seq, payload))
@@ -33,8 +35,9 @@ async function request(seq: number) {
     led.show(requests.inFlight())
 }
 
+/** Frames received bytes until a reply waits for its ACK or the outbox has no room (then the bounded receive buffer holds the rest). */
 function frameReceived() {
-    while (!ackPending) {
+    while (!ackPending && outbox.hasRoom()) {
         const inbound = received.next()
         if (inbound === undefined) return
         if (typeof inbound === "string") {
@@ -47,6 +50,9 @@ function frameReceived() {
         }
     }
 }
+
+// Framing resumes as soon as the outbox has sent a packet and has room again.
+outbox.onRoom(frameReceived)
 
 // Handlers stay synchronous: a press starts its own task, so none waits for another.
 button.down.subscribe(() => {

@@ -32,11 +32,16 @@ serial.report().subscribe(pkt => {
     if (pkt.serviceCommand === SERIAL_RECEIVED) received.append(pkt.payload)
 })
 
+function startRequest() {
+    const seq = requests.open(ds.millis())
+    if (seq === BUSY) outbox.post(errFrame("BUSY"))
+    // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
+    else outbox.post(reqFrame(seq), () => requests.sent(seq, ds.millis()))
+}
+
 function startRequests() {
     for (let handled = 0; pressesPending > 0 && handled < MAX_PER_PASS; handled++, pressesPending--) {
-        if (!ready) continue
-        const seq = requests.open(ds.millis())
-        outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
+        if (ready) startRequest()
     }
 }
 
@@ -46,8 +51,9 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
+/** Frames received bytes only while the outbox has room: a backlog stays in the bounded receive buffer. */
 function handleReceived() {
-    for (let handled = 0; handled < MAX_PER_PASS; handled++) {
+    for (let handled = 0; handled < MAX_PER_PASS && outbox.hasRoom(); handled++) {
         const inbound = received.next()
         if (inbound === undefined) return
         handle(inbound)
@@ -73,7 +79,8 @@ async function superloop() {
         startRequests()
         handleReceived()
         expireRequests()
-        await outbox.flush()
+        // one packet per pass keeps each pass short under the runtime's packet throttle
+        await outbox.sendPacket()
         await led.update(requests.inFlight())
         await ds.sleep(LOOP_MS)
     }

@@ -5,18 +5,52 @@ export const MAX_SEND_BYTES = 236
 
 /**
  * Frames waiting to go out on the serial link, in order. The runtime
- * throttles outgoing packets (a burst of 5, then one per 20 ms), so a flush
- * packs as many whole frames as fit into each `send`.
+ * throttles outgoing packets (a burst of 5, then one per 20 ms), so each
+ * `send` packs as many whole frames as fit.
+ *
+ * Backpressure: while a full packet's worth waits (`hasRoom()` is false), the
+ * builds stop framing received bytes, so answers never pile up here; the
+ * receive buffer's bound then decides what is discarded.
  */
 export class Outbox {
     private readonly frames: Buffer[] = []
+    /** For each queued frame, what to call once it has gone out (or undefined). */
+    private readonly sentListeners: (() => void)[] = []
+    private waiting = 0
     private flushing = false
+    private roomListener: () => void = undefined
 
     constructor(private readonly serial: ds.Serial) {}
 
-    /** Queues a frame; it goes out with the next flush. */
-    post(frame: Buffer) {
+    /** Bytes of the frames queued and not yet handed to the link. */
+    waitingBytes(): number {
+        return this.waiting
+    }
+
+    /** Whether less than a packet's worth waits: then more answers may be queued. */
+    hasRoom(): boolean {
+        return this.waiting < MAX_SEND_BYTES
+    }
+
+    /** Calls `listener` each time a packet has gone out and `hasRoom()` holds. */
+    onRoom(listener: () => void) {
+        this.roomListener = listener
+    }
+
+    /** Queues a frame; it goes out with the next flush, then `onSent` is called. */
+    post(frame: Buffer, onSent?: () => void) {
         this.frames.push(frame)
+        this.sentListeners.push(onSent)
+        this.waiting += frame.length
+    }
+
+    /** Sends one packet of queued frames, if any wait. */
+    async sendPacket() {
+        if (this.frames.length === 0) return
+        const sent: (() => void)[] = []
+        await this.serial.send(this.takePacket(sent))
+        for (const onSent of sent) onSent()
+        if (this.roomListener && this.hasRoom()) this.roomListener()
     }
 
     /** Sends every queued frame, including frames queued while it sends. */
@@ -24,15 +58,15 @@ export class Outbox {
         if (this.flushing) return
         this.flushing = true
         try {
-            while (this.frames.length > 0) await this.serial.send(this.takePacket())
+            while (this.frames.length > 0) await this.sendPacket()
         } finally {
             this.flushing = false
         }
     }
 
     /** Queues a frame and makes sure a background fiber is flushing. */
-    send(frame: Buffer) {
-        this.post(frame)
+    send(frame: Buffer, onSent?: () => void) {
+        this.post(frame, onSent)
         if (!this.flushing) {
             const outbox = this
             const flushInBackground = async () => await outbox.flush()
@@ -40,10 +74,23 @@ export class Outbox {
         }
     }
 
-    private takePacket(): Buffer {
-        let packet = this.frames.shift()
-        while (this.frames.length > 0 && packet.length + this.frames[0].length <= MAX_SEND_BYTES)
-            packet = packet.concat(this.frames.shift())
+    /** Sends a frame like `send`, and returns once it has gone out. */
+    async sendAndWait(frame: Buffer) {
+        const fiber = ds.Fiber.self()
+        this.send(frame, () => fiber.resume(undefined))
+        await ds.suspend()
+    }
+
+    /** Takes the next packet's frames off the queue, collecting their listeners into `sent`. */
+    private takePacket(sent: (() => void)[]): Buffer {
+        let packet: Buffer = undefined
+        while (this.frames.length > 0 && (!packet || packet.length + this.frames[0].length <= MAX_SEND_BYTES)) {
+            const frame = this.frames.shift()
+            const onSent = this.sentListeners.shift()
+            if (onSent) sent.push(onSent)
+            packet = packet ? packet.concat(frame) : frame
+        }
+        this.waiting -= packet.length
         return packet
     }
 }
