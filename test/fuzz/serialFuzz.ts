@@ -3,6 +3,7 @@ import fc from "fast-check"
 import { bytes, checksumHex } from "../../sim/frames.js"
 import type { Simulation } from "../../sim/simulation.js"
 import { SpecModel } from "../model/specModel.js"
+import { checkFlood, type ReceivedChunk, timingViolations } from "../model/floodChecker.js"
 
 /** A piece of a fuzzed input. Seqs are relative to the first seq of the run, so a run can be replayed on any device state. */
 export type Piece =
@@ -84,6 +85,48 @@ function mutate(text: string, m: Mutation): string {
     }
 }
 
+/**
+ * A flood: a pattern of pieces repeated up to `bytes` bytes, cut into chunks of
+ * `chunkSize` spread evenly over `spreadMs` (0: all at one instant), with
+ * presses before it and during it. Fast enough, it overflows the device's
+ * receive store (SPEC rule 10).
+ */
+export interface FloodInput {
+    presses: number
+    pattern: Piece[]
+    bytes: number
+    chunkSize: number
+    spreadMs: number
+    /** When presses come, in ms from the flood's start. */
+    pressesDuring: number[]
+}
+
+/** At most this many chunks per flood keeps a run short. */
+const MAX_FLOOD_CHUNKS = 100
+
+export const floodInput: fc.Arbitrary<FloodInput> = fc.record({
+    presses: fc.integer({ min: 0, max: 4 }),
+    pattern: fc.array(fc.oneof({ weight: 3, arbitrary: reply }, { weight: 1, arbitrary: soup }, { weight: 1, arbitrary: fc.constant<Piece>({ kind: "soup", text: "$" }) }), {
+        minLength: 1,
+        maxLength: 4,
+    }),
+    bytes: fc.integer({ min: 100, max: 8000 }),
+    chunkSize: fc.oneof(fc.constant(236), fc.integer({ min: 1, max: 236 })),
+    spreadMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2000 })),
+    pressesDuring: fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 6 }).map(times => times.sort((a, b) => a - b)),
+})
+
+/** The flood's chunks, in order: the pattern (seqs relative to `base`) repeated, after a resync. */
+export function floodChunks(input: FloodInput, base: number): string[] {
+    const pattern = render({ presses: 0, pieces: input.pattern, cuts: [], timeOut: false }, base) || "$"
+    const length = Math.min(input.bytes, input.chunkSize * MAX_FLOOD_CHUNKS)
+    let stream = RESYNC
+    while (stream.length < length) stream += pattern
+    const chunks: string[] = []
+    for (let at = 0; at < length; at += input.chunkSize) chunks.push(stream.slice(at, Math.min(length, at + input.chunkSize)))
+    return chunks
+}
+
 /** The bytes of a run, one character per byte, for a device whose next seq is `base`. */
 export function render(input: FuzzInput, base: number): string {
     return input.pieces
@@ -123,12 +166,15 @@ async function untilQuiet(sim: Simulation, expectedCount: number, since: number)
     await sim.advance(60) // anything extra would show up now
 }
 
+/** After a flood's last chunk or press: every answer (≤ 1000 ms) and every TMO (≤ 1100 ms after its REQ) is due. */
+const FLOOD_SETTLE_MS = 1300
+
 /**
  * One long-lived device and its model, kept in step: each run starts from
  * no request in flight and the receiver outside a frame.
  */
 export class FuzzedDevice {
-    readonly model: SpecModel
+    model: SpecModel
 
     constructor(readonly sim: Simulation) {
         this.model = new SpecModel()
@@ -163,6 +209,50 @@ export class FuzzedDevice {
         this.check(expected, since, "after the requests ended")
     }
 
+    /**
+     * Runs one flood; throws if what the device sent fits no reading of rule 10
+     * against the model, or breaks a timing promise, or the LED disagrees.
+     */
+    async runFlood(input: FloodInput): Promise<void> {
+        const { sim } = this
+        const since = sim.now
+        const chunks: ReceivedChunk[] = []
+        const presses: number[] = []
+        const press = async () => {
+            presses.push(sim.now)
+            await sim.press()
+        }
+        for (let i = 0; i < input.presses; i++) await press()
+        await sim.advance(30)
+        const texts = floodChunks(input, this.model.seq)
+        const start = sim.now
+        const events = [
+            ...texts.map((text, i) => ({ at: start + Math.floor((i * input.spreadMs) / texts.length), chunk: text })),
+            ...input.pressesDuring.map(ms => ({ at: start + ms, chunk: undefined })),
+        ].sort((a, b) => a.at - b.at)
+        for (const event of events) {
+            if (event.at > sim.now) await sim.advance(event.at - sim.now)
+            if (event.chunk === undefined) {
+                await press()
+            } else {
+                chunks.push({ at: sim.now, bytes: event.chunk })
+                await sim.inject(bytes(event.chunk), event.chunk.length)
+            }
+        }
+        await sim.advance(FLOOD_SETTLE_MS)
+        const answers = sim.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => ({ at: f.at, body: f.body }))
+        const verdict = checkFlood({ chunks, presses, answers }, this.model)
+        const lateRequests = verdict.model.requestsInFlight.length
+        const problems = [
+            ...timingViolations(verdict),
+            ...(lateRequests ? [`${lateRequests} requests neither ACKed nor timed out ${FLOOD_SETTLE_MS} ms after the flood`] : []),
+            ...sim.crashes().map(c => `crash: ${c}`),
+            ...(sim.led.isOn ? ["the LED is on with nothing in flight"] : []),
+        ]
+        if (problems.length) throw new Error(`the device strayed from SPEC under a flood: ${problems.join("; ")}`)
+        this.model = verdict.model
+    }
+
     private check(expected: string[], since: number, when: string) {
         const { sim, model } = this
         const actual = sim.bodies(since)
@@ -193,10 +283,24 @@ const RUNS_PER_DEVICE = 200
  * candidate on a device in step with its model.
  */
 export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
+    return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun)
+}
+
+/** The same for floods (SPEC rule 10): every answer checked exactly, the discarded chunks found from the OVF counts. */
+export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
+    return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun)
+}
+
+function deviceProperty<Input>(
+    inputs: fc.Arbitrary<Input>,
+    runOne: (device: FuzzedDevice, input: Input) => Promise<void>,
+    start: () => Promise<Simulation>,
+    afterEachRun: () => void,
+) {
     let device: FuzzedDevice | undefined
     let runsOnDevice = 0
     const stop = () => device?.sim.stop()
-    const property = fc.asyncProperty(fuzzInput, async input => {
+    const property = fc.asyncProperty(inputs, async input => {
         // a fresh device now and then keeps the record of what it sent, and so each check, short
         if (device && runsOnDevice >= RUNS_PER_DEVICE) {
             stop()
@@ -208,7 +312,7 @@ export function serialProperty(start: () => Promise<Simulation>, afterEachRun: (
         }
         runsOnDevice++
         try {
-            await device.run(input)
+            await runOne(device, input)
         } catch (error) {
             stop()
             device = undefined
