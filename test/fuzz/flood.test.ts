@@ -2,11 +2,11 @@
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { floodProperty } from "./serialFuzz.js"
+import { FLOOD_TEST_RUNS, floodProperty } from "./serialFuzz.js"
 import { regressionsOf } from "./regressions.js"
 
 /** A few generated floods per build in every test run; `npm run fuzz -- --floods N` for long runs. */
-const RUNS = Number(process.env.FLOOD_RUNS ?? 20)
+const RUNS = Number(process.env.FLOOD_RUNS ?? FLOOD_TEST_RUNS)
 
 describe.each(BUILD_NAMES)("%s build, fuzzed floods", build => {
     const { property, stop } = floodProperty(() => simulateReady(build))

@@ -2,11 +2,11 @@
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { serialProperty } from "./serialFuzz.js"
+import { SERIAL_TEST_RUNS, serialProperty } from "./serialFuzz.js"
 import { regressionsOf } from "./regressions.js"
 
 /** At least 2,000 generated inputs per build in every test run; `npm run fuzz -- --runs N` for long runs. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000)
+const RUNS = Number(process.env.FUZZ_RUNS ?? SERIAL_TEST_RUNS)
 
 describe.each(BUILD_NAMES)("%s build, fuzzed serial input", build => {
     const { property, stop } = serialProperty(() => simulateReady(build))

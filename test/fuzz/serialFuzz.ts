@@ -5,6 +5,10 @@ import type { Simulation } from "../../sim/simulation.js"
 import { SpecModel } from "../model/specModel.js"
 import { checkFlood, type ReceivedChunk, timingViolations } from "../model/floodChecker.js"
 
+/** Generated inputs per build in every test run (`npm test`); `npm run fuzz` runs more. */
+export const SERIAL_TEST_RUNS = 2000
+export const FLOOD_TEST_RUNS = 20
+
 /** A piece of a fuzzed input. Seqs are relative to the first seq of the run, so a run can be replayed on any device state. */
 export type Piece =
     | { kind: "reply"; seqOffset: number; zeros: number; payload: string; lf: string; mutation?: Mutation }
