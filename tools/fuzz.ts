@@ -4,7 +4,7 @@
 // into the README's "Reliability" section.
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
-import { floodProperty, serialProperty } from "../test/fuzz/serialFuzz.js"
+import { floodProperty, floodStats, serialProperty } from "../test/fuzz/serialFuzz.js"
 import { addRegression, regressionsOf } from "../test/fuzz/regressions.js"
 import { Simulation } from "../sim/simulation.js"
 import { BUILDS, buildAll, programPath, type BuildName } from "../sim/builds.js"
@@ -27,6 +27,7 @@ async function start(build: BuildName) {
 /** Runs one property on one build; the seconds it took, or false after saving the shrunk failure. */
 async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): Promise<number | false> {
     const started = Date.now()
+    Object.assign(floodStats, { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 })
     let done = 0
     const every = Math.max(kind === "serial" ? 100 : 10, Math.round(runs / 20))
     const noun = kind === "serial" ? "inputs" : "floods"
@@ -53,6 +54,10 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
     }
     const total = result.numRuns.toLocaleString("en-US")
     console.log(`${build}: ${total} ${noun} (the saved regressions first), all as the model of SPEC.md says, in ${seconds} s (seed ${seed})`)
+    if (kind === "flood") {
+        const n = (x: number) => x.toLocaleString("en-US")
+        console.log(`  ${n(floodStats.withDiscards)} of them made the device discard: ${n(floodStats.overflows)} ERR,OVF for ${n(floodStats.discardedBytes)} of ${n(floodStats.offeredBytes)} bytes`)
+    }
     return seconds
 }
 

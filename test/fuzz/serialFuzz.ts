@@ -170,6 +170,9 @@ async function untilQuiet(sim: Simulation, expectedCount: number, since: number)
     await sim.advance(60) // anything extra would show up now
 }
 
+/** What the floods run in this process led to: how many made the device discard, and how much. */
+export const floodStats = { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 }
+
 /** After a flood's last chunk or press: every answer (≤ 1000 ms) and every TMO (≤ 1100 ms after its REQ) is due. */
 const FLOOD_SETTLE_MS = 1300
 
@@ -255,6 +258,28 @@ export class FuzzedDevice {
         ]
         if (problems.length) throw new Error(`the device strayed from SPEC under a flood: ${problems.join("; ")}`)
         this.model = verdict.model
+        floodStats.floods++
+        floodStats.withDiscards += verdict.runs.length > 0 ? 1 : 0
+        floodStats.overflows += verdict.runs.length
+        floodStats.offeredBytes += verdict.offeredBytes
+        floodStats.discardedBytes += verdict.discardedBytes
+        await this.resyncAfterFlood()
+    }
+
+    /**
+     * Chunks that completed no answer at the end of a flood may have been kept
+     * or discarded: the answers cannot tell, so neither can the model whether a
+     * frame is in progress. `$\n` ends any frame in progress with one ERR,FMT
+     * and is itself an empty frame (ERR,FMT): either answer leaves device and
+     * model outside a frame, and in step.
+     */
+    private async resyncAfterFlood() {
+        const since = this.sim.now
+        await this.sim.inject(RESYNC)
+        await this.sim.advance(100)
+        const answers = this.sim.bodies(since)
+        if (answers.join() !== "ERR,FMT" && answers.join() !== "ERR,FMT,ERR,FMT") throw new Error(`after a flood, ${JSON.stringify(RESYNC)} got ${JSON.stringify(answers)}, not one or two ERR,FMT`)
+        this.model.discardChunk()
     }
 
     private check(expected: string[], since: number, when: string) {
