@@ -1,6 +1,6 @@
 // `npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async]`: long fuzzing runs of
 // the serial input and of floods (SPEC rule 10). The saved regressions are replayed first; a new failure,
-// shrunk, is added to test/fuzz/regressions.json. A run that passes on both builds writes its figures
+// shrunk, is added to test/fuzz/regressions.json. A run of both builds writes what it found, passed or failed,
 // into the README's "Reliability" section.
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
@@ -10,7 +10,7 @@ import { Simulation } from "../sim/simulation.js"
 import { BUILDS, buildAll, programPath, type BuildName } from "../sim/builds.js"
 import { oneLine, runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
-import { type FuzzFigures, recordReliability } from "./reliability.js"
+import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./reliability.js"
 
 const USAGE = "usage: npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async] [--no-build]"
 const DEFAULT_RUNS = 10_000
@@ -24,8 +24,14 @@ async function start(build: BuildName) {
     return sim
 }
 
-/** Runs one property on one build; the seconds it took, or false after saving the shrunk failure. */
-async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): Promise<number | false> {
+interface Outcome {
+    seconds: number
+    /** The failure's first line, if the property failed (its shrunk input is then in the regressions). */
+    failure?: string
+}
+
+/** Runs one property on one build: how long it took, and how it failed (after saving the shrunk failure). */
+async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): Promise<Outcome> {
     const started = Date.now()
     Object.assign(floodStats, { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 })
     let done = 0
@@ -50,7 +56,7 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
         console.log(added ? "  added to test/fuzz/regressions.json: every test run replays it from now on" : "  already in test/fuzz/regressions.json")
         const full = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)
         if (full !== message) console.log(full)
-        return false
+        return { seconds, failure: `${message.replace(/^the device strayed from SPEC /, "")} (after ${result.numRuns} ${noun}; shrunk input in the regressions)` }
     }
     const total = result.numRuns.toLocaleString("en-US")
     console.log(`${build}: ${total} ${noun} (the saved regressions first), all as the model of SPEC.md says, in ${seconds} s (seed ${seed})`)
@@ -58,7 +64,7 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
         const n = (x: number) => x.toLocaleString("en-US")
         console.log(`  ${n(floodStats.withDiscards)} of them made the device discard: ${n(floodStats.overflows)} ERR,OVF for ${n(floodStats.discardedBytes)} of ${n(floodStats.offeredBytes)} bytes`)
     }
-    return seconds
+    return { seconds }
 }
 
 function wholeNumber(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -70,7 +76,7 @@ function wholeNumber(name: string, value: number | undefined, fallback: number, 
 async function main() {
     const args = process.argv.slice(2)
     if (args.includes("--help")) {
-        console.log(`${USAGE}\n  --runs N     generated serial inputs per build (default ${DEFAULT_RUNS.toLocaleString("en-US")})\n  --floods N   generated floods per build (default ${DEFAULT_FLOODS}; 0: none)\n  --seed S     fast-check's seed (default: from the clock)\n  A run that passes on both builds writes its figures into README.md ("Reliability").`)
+        console.log(`${USAGE}\n  --runs N     generated serial inputs per build (default ${DEFAULT_RUNS.toLocaleString("en-US")})\n  --floods N   generated floods per build (default ${DEFAULT_FLOODS}; 0: none)\n  --seed S     fast-check's seed (default: from the clock)\n  A run of both builds writes what it found into README.md ("Reliability"), passed or failed.`)
         return
     }
     const options = parseOptions(args, { runs: "number", floods: "number", seed: "number", build: "string", "no-build": "flag" }, USAGE)
@@ -86,12 +92,17 @@ async function main() {
     if (!args.includes("--seed")) figures.command += ` --seed ${seed}`
     let ok = true
     for (const build of builds as BuildName[]) {
-        const inputSeconds = await fuzz(build, "serial", runs, seed)
-        const floodSeconds = floods > 0 ? await fuzz(build, "flood", floods, seed) : 0
-        if (inputSeconds === false || floodSeconds === false) ok = false
-        else figures.builds[build] = { inputs: runs, inputSeconds, floods, floodSeconds }
+        const inputs = await fuzz(build, "serial", runs, seed)
+        const floodOutcome = floods > 0 ? await fuzz(build, "flood", floods, seed) : { seconds: 0 }
+        ok &&= !inputs.failure && !floodOutcome.failure
+        const entry: FuzzBuildFigures = { inputs: runs, inputSeconds: inputs.seconds, inputFailure: inputs.failure, floods, floodSeconds: floodOutcome.seconds, floodFailure: floodOutcome.failure }
+        if (!floodOutcome.failure) {
+            Object.assign(entry, { floodsWithDiscards: floodStats.withDiscards, overflows: floodStats.overflows, discardedBytes: floodStats.discardedBytes, offeredBytes: floodStats.offeredBytes })
+        }
+        figures.builds[build] = entry
     }
-    if (ok && builds.length === Object.keys(BUILDS).length && floods > 0) {
+    // a run of both builds is recorded, failed or not: the README says what the last run found
+    if (builds.length === Object.keys(BUILDS).length && floods > 0) {
         recordReliability("fuzz", figures)
         console.log("README.md: the Reliability section now shows this run")
     }
