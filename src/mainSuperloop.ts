@@ -32,11 +32,16 @@ serial.report().subscribe(pkt => {
     if (pkt.serviceCommand === SERIAL_RECEIVED) received.append(pkt.payload)
 })
 
+function startRequest() {
+    const seq = requests.open(ds.millis())
+    if (seq === BUSY) outbox.post(errFrame("BUSY"))
+    // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
+    else outbox.post(reqFrame(seq), () => requests.sent(seq, ds.millis()))
+}
+
 function startRequests() {
     for (let handled = 0; pressesPending > 0 && handled < MAX_PER_PASS; handled++, pressesPending--) {
-        if (!ready) continue
-        const seq = requests.open(ds.millis())
-        outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
+        if (ready) startRequest()
     }
 }
 

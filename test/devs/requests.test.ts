@@ -42,4 +42,17 @@ describe("RequestTable", () => {
         expect(table.timeLeft(seq, 5000)).toBe(0)
         expect(table.timeLeft(seq + 1, 1400)).toBe(-1)
     })
+    test("the timeout counts from when the REQ went out, once `sent` says so", () => {
+        const table = new RequestTable()
+        const seq = table.open(1000)
+        table.sent(seq, 1060)
+        expect(table.timeLeft(seq, 1060)).toBe(REPLY_TIMEOUT_MS)
+        expect(table.firstExpired(1000 + REPLY_TIMEOUT_MS)).toBe(-1)
+        expect(table.firstExpired(1060 + REPLY_TIMEOUT_MS)).toBe(seq)
+        // a request no longer in flight is left alone
+        table.close(seq)
+        table.sent(seq, 2000)
+        expect(table.inFlight()).toBe(0)
+        expect(table.firstExpired(5000)).toBe(-1)
+    })
 })
