@@ -40,9 +40,9 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
     const onRun = () => {
         if (++done % every === 0) console.error(`  ${build}: ${done.toLocaleString("en-US")} / ${runs.toLocaleString("en-US")} ${noun}`)
     }
-    const makeProperty = kind === "serial" ? serialProperty : floodProperty
-    const { property, stop } = makeProperty(() => start(build), onRun)
     const examples = kind === "serial" ? regressionsOf("serial").map(i => [i]) : regressionsOf("flood").map(i => [i])
+    const makeProperty = kind === "serial" ? serialProperty : floodProperty
+    const { property, stop } = makeProperty(() => start(build), onRun, examples.length)
     const result = await fc.check(property as fc.IAsyncProperty<[unknown]>, { numRuns: runs, seed, examples: examples as [unknown][] })
     stop()
     const seconds = Math.round((Date.now() - started) / 1000)

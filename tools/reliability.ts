@@ -106,14 +106,14 @@ function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
     const ran = BUILDS.filter(b => fuzz.builds[b])
     const per = (f: (x: FuzzBuildFigures) => string) => ran.map(b => `${b} ${f(fuzz.builds[b]!)}`).join("; ")
     const first = fuzz.builds[ran[0]]!
-    const inputs = per(b => (b.inputFailure ? `**failed**: ${b.inputFailure}` : `all as the model says, ${n(b.inputSeconds)} s`))
+    const inputs = per(b => (b.inputFailure ? `**failed**: ${b.inputFailure}` : `passed in ${n(b.inputSeconds)} s`))
     const floods = per(b =>
         b.floodFailure
             ? `**failed**: ${b.floodFailure}`
-            : `all as the model says, ${n(b.floodsWithDiscards ?? 0)} of them with discards (${n(b.overflows ?? 0)} \`ERR,OVF\`, ${n(b.discardedBytes ?? 0)} of ${n(b.offeredBytes ?? 0)} bytes), ${n(b.floodSeconds)} s`,
+            : `passed in ${n(b.floodSeconds)} s, ${n(b.floodsWithDiscards ?? 0)} of the floods with discards (${n(b.overflows ?? 0)} \`ERR,OVF\` for ${n(b.discardedBytes ?? 0)} of ${n(b.offeredBytes ?? 0)} bytes)`,
     )
     return [
-        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of SPEC.md says: ${inputs} |`,
+        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of SPEC.md says, no panic: ${inputs} |`,
         `| fuzzed floods (rule 10) | the same run | ${n(first.floods)} per build | every answer exactly as the model says, each \`ERR,OVF,<n>\` matched to the run of chunks it stands for; answers within 1000 ms, \`REQ\` or \`ERR,BUSY\` within 100 ms, \`TMO\` 1000–1100 ms after its \`REQ\`: ${floods} |`,
     ]
 }

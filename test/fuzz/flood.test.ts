@@ -9,14 +9,15 @@ import { regressionsOf } from "./regressions.js"
 const RUNS = Number(process.env.FLOOD_RUNS ?? FLOOD_TEST_RUNS)
 
 describe.each(BUILD_NAMES)("%s build, fuzzed floods", build => {
-    const { property, stop } = floodProperty(() => simulateReady(build))
+    const regressions = regressionsOf("flood")
+    const { property, stop } = floodProperty(() => simulateReady(build), undefined, regressions.length)
     afterAll(stop)
 
     test(`${RUNS} generated floods agree with the model of SPEC.md, rule 10 included`, async () => {
         await fc.assert(property, {
             numRuns: RUNS,
             seed: Number(process.env.FUZZ_SEED ?? 20261130),
-            examples: regressionsOf("flood").map(input => [input]),
+            examples: regressions.map(input => [input]),
         })
     }, 600_000)
 })

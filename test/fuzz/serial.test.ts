@@ -9,14 +9,15 @@ import { regressionsOf } from "./regressions.js"
 const RUNS = Number(process.env.FUZZ_RUNS ?? SERIAL_TEST_RUNS)
 
 describe.each(BUILD_NAMES)("%s build, fuzzed serial input", build => {
-    const { property, stop } = serialProperty(() => simulateReady(build))
+    const regressions = regressionsOf("serial")
+    const { property, stop } = serialProperty(() => simulateReady(build), undefined, regressions.length)
     afterAll(stop)
 
     test(`${RUNS} generated inputs agree with the model of SPEC.md`, async () => {
         await fc.assert(property, {
             numRuns: RUNS,
             seed: Number(process.env.FUZZ_SEED ?? 20261125),
-            examples: regressionsOf("serial").map(input => [input]),
+            examples: regressions.map(input => [input]),
         })
     }, 600_000)
 })

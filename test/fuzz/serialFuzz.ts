@@ -311,27 +311,31 @@ const RUNS_PER_DEVICE = 200
  * device that strayed is replaced by a fresh one, so shrinking replays each
  * candidate on a device in step with its model.
  */
-export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
-    return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun)
+export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+    return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun, freshRuns)
 }
 
 /** The same for floods (SPEC rule 10): every answer checked exactly, the discarded chunks found from the OVF counts. */
-export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
-    return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun)
+export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+    return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun, freshRuns)
 }
 
+/** `freshRuns`: the first runs (the saved regressions, which fast-check runs first) each get a fresh device, as when they were found. */
 function deviceProperty<Input>(
     inputs: fc.Arbitrary<Input>,
     runOne: (device: FuzzedDevice, input: Input) => Promise<void>,
     start: () => Promise<Simulation>,
     afterEachRun: () => void,
+    freshRuns: number,
 ) {
     let device: FuzzedDevice | undefined
     let runsOnDevice = 0
+    let runs = 0
     const stop = () => device?.sim.stop()
     const property = fc.asyncProperty(inputs, async input => {
+        const replayingRegression = runs++ < freshRuns
         // a fresh device now and then keeps the record of what it sent, and so each check, short
-        if (device && runsOnDevice >= RUNS_PER_DEVICE) {
+        if (device && (runsOnDevice >= RUNS_PER_DEVICE || replayingRegression)) {
             stop()
             device = undefined
         }
