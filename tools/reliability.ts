@@ -91,6 +91,11 @@ export function recordReliability<K extends keyof ReliabilityFigures>(key: K, fi
     const all = { ...readReliability(), [key]: figures }
     mkdirSync(dirname(RELIABILITY_JSON), { recursive: true })
     writeFileSync(RELIABILITY_JSON, JSON.stringify(all, null, 2) + "\n")
+    rewriteReadme(all)
+}
+
+/** Rewrites the README section from the recorded figures (all of reports/reliability.json by default). */
+export function rewriteReadme(all: ReliabilityFigures = readReliability()): void {
     const readme = readFileSync(README, "utf8")
     const start = readme.indexOf(START)
     const end = readme.indexOf(END)
