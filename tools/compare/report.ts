@@ -101,7 +101,7 @@ function rows(report: Report): Row[] {
         ["RES→ACK, real median / p99 (ms)", ...both(b => `${n(b.real.isolated.resToAck.median, 2)} / ${n(b.real.isolated.resToAck.p99, 2)}`)],
         ["back-to-back press→REQ, median / p99 (ms)", ...both(b => `${n(b.real.backToBack.pressToReq.median, 2)} / ${n(b.real.backToBack.pressToReq.p99, 2)}`)],
         ["back-to-back RES→ACK, median / p99 (ms)", ...both(b => `${n(b.real.backToBack.resToAck.median, 2)} / ${n(b.real.backToBack.resToAck.p99, 2)}`)],
-        ["highest steady rate with every press served: REQ ≤ 100 ms, no BUSY, every ACK (req/s)", ...both(b => n(b.rate.maxRatePerSec, 0))],
+        ["highest steady rate: every press REQ ≤ 100 ms, no BUSY, all ACKed (req/s)", ...both(b => n(b.rate.maxRatePerSec, 0))],
         ["burst: REQ / BUSY / lost", ...both(b => `${b.burst.reqs} / ${b.burst.busy} / ${b.burst.lost} of ${b.burst.presses}`)],
     ]
 }
