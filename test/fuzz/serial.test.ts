@@ -2,24 +2,22 @@
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { readFileSync } from "node:fs"
-import { type FuzzInput, serialProperty } from "./serialFuzz.js"
-
-/** Inputs the fuzzer once found interesting: replayed first in every run. */
-const regressions = JSON.parse(readFileSync(new URL("./regressions.json", import.meta.url), "utf8")) as { why: string; input: FuzzInput }[]
+import { SERIAL_TEST_RUNS, serialProperty } from "./serialFuzz.js"
+import { regressionsOf } from "./regressions.js"
 
 /** At least 2,000 generated inputs per build in every test run; `npm run fuzz -- --runs N` for long runs. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000)
+const RUNS = Number(process.env.FUZZ_RUNS ?? SERIAL_TEST_RUNS)
 
 describe.each(BUILD_NAMES)("%s build, fuzzed serial input", build => {
-    const { property, stop } = serialProperty(() => simulateReady(build))
+    const regressions = regressionsOf("serial")
+    const { property, stop } = serialProperty(() => simulateReady(build), undefined, regressions.length)
     afterAll(stop)
 
     test(`${RUNS} generated inputs agree with the model of the protocol`, async () => {
         await fc.assert(property, {
             numRuns: RUNS,
             seed: Number(process.env.FUZZ_SEED ?? 20261125),
-            examples: regressions.map(r => [r.input]),
+            examples: regressions.map(input => [input]),
         })
     }, 600_000)
 })

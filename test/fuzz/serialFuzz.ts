@@ -2,6 +2,11 @@
 import fc from "fast-check"
 import { bytes, checksumHex, type Simulation } from "../../sim/index.js"
 import { SpecModel } from "../model/specModel.js"
+import { checkFlood, type ReceivedChunk, timingViolations } from "../model/floodChecker.js"
+
+/** Generated inputs per build in every test run (`npm test`); `npm run fuzz` runs more. */
+export const SERIAL_TEST_RUNS = 2000
+export const FLOOD_TEST_RUNS = 20
 
 /** A piece of a fuzzed input. Seqs are relative to the first seq of the run, so a run can be replayed on any device state. */
 export type Piece =
@@ -83,6 +88,48 @@ function mutate(text: string, m: Mutation): string {
     }
 }
 
+/**
+ * A flood: a pattern of pieces repeated up to `bytes` bytes, cut into chunks of
+ * `chunkSize` spread evenly over `spreadMs` (0: all at one instant), with
+ * presses before it and during it. Fast enough, it overflows the device's
+ * receive store (SPEC rule 10).
+ */
+export interface FloodInput {
+    presses: number
+    pattern: Piece[]
+    bytes: number
+    chunkSize: number
+    spreadMs: number
+    /** When presses come, in ms from the flood's start. */
+    pressesDuring: number[]
+}
+
+/** At most this many chunks per flood keeps a run short. */
+const MAX_FLOOD_CHUNKS = 100
+
+export const floodInput: fc.Arbitrary<FloodInput> = fc.record({
+    presses: fc.integer({ min: 0, max: 4 }),
+    pattern: fc.array(fc.oneof({ weight: 3, arbitrary: reply }, { weight: 1, arbitrary: soup }, { weight: 1, arbitrary: fc.constant<Piece>({ kind: "soup", text: "$" }) }), {
+        minLength: 1,
+        maxLength: 4,
+    }),
+    bytes: fc.integer({ min: 100, max: 8000 }),
+    chunkSize: fc.oneof(fc.constant(236), fc.integer({ min: 1, max: 236 })),
+    spreadMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2000 })),
+    pressesDuring: fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 6 }).map(times => times.sort((a, b) => a - b)),
+})
+
+/** The flood's chunks, in order: the pattern (seqs relative to `base`) repeated, after a resync. */
+export function floodChunks(input: FloodInput, base: number): string[] {
+    const pattern = render({ presses: 0, pieces: input.pattern, cuts: [], timeOut: false }, base) || "$"
+    const length = Math.min(input.bytes, input.chunkSize * MAX_FLOOD_CHUNKS)
+    let stream = RESYNC
+    while (stream.length < length) stream += pattern
+    const chunks: string[] = []
+    for (let at = 0; at < length; at += input.chunkSize) chunks.push(stream.slice(at, Math.min(length, at + input.chunkSize)))
+    return chunks
+}
+
 /** The bytes of a run, one character per byte, for a device whose next seq is `base`. */
 export function render(input: FuzzInput, base: number): string {
     return input.pieces
@@ -122,12 +169,18 @@ async function untilQuiet(sim: Simulation, expectedCount: number, since: number)
     await sim.advance(60) // anything extra would show up now
 }
 
+/** What the floods run in this process led to: how many made the device discard, and how much. */
+export const floodStats = { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 }
+
+/** After a flood's last chunk or press: every answer (≤ 1000 ms) and every TMO (≤ 1100 ms after its REQ) is due. */
+const FLOOD_SETTLE_MS = 1300
+
 /**
  * One long-lived device and its model, kept in step: each run starts from
  * no request in flight and the receiver outside a frame.
  */
 export class FuzzedDevice {
-    readonly model: SpecModel
+    model: SpecModel
 
     constructor(readonly sim: Simulation) {
         this.model = new SpecModel()
@@ -162,6 +215,72 @@ export class FuzzedDevice {
         this.check(expected, since, "after the requests ended")
     }
 
+    /**
+     * Runs one flood; throws if what the device sent fits no reading of rule 10
+     * against the model, or breaks a timing promise, or the LED disagrees.
+     */
+    async runFlood(input: FloodInput): Promise<void> {
+        const { sim } = this
+        const since = sim.now
+        const chunks: ReceivedChunk[] = []
+        const presses: number[] = []
+        const press = async () => {
+            presses.push(sim.now)
+            await sim.press()
+        }
+        for (let i = 0; i < input.presses; i++) await press()
+        await sim.advance(30)
+        const texts = floodChunks(input, this.model.seq)
+        const start = sim.now
+        const events = [
+            ...texts.map((text, i) => ({ at: start + Math.floor((i * input.spreadMs) / texts.length), chunk: text })),
+            ...input.pressesDuring.map(ms => ({ at: start + ms, chunk: undefined })),
+        ].sort((a, b) => a.at - b.at)
+        for (const event of events) {
+            if (event.at > sim.now) await sim.advance(event.at - sim.now)
+            if (event.chunk === undefined) {
+                await press()
+            } else {
+                chunks.push({ at: sim.now, bytes: event.chunk })
+                await sim.inject(bytes(event.chunk), event.chunk.length)
+            }
+        }
+        await sim.advance(FLOOD_SETTLE_MS)
+        const answers = sim.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => ({ at: f.at, body: f.body }))
+        const verdict = checkFlood({ chunks, presses, answers }, this.model)
+        const lateRequests = verdict.model.requestsInFlight.length
+        const problems = [
+            ...timingViolations(verdict),
+            ...(lateRequests ? [`${lateRequests} requests neither ACKed nor timed out ${FLOOD_SETTLE_MS} ms after the flood`] : []),
+            ...sim.crashes().map(c => `crash: ${c}`),
+            ...(sim.led.isOn ? ["the LED is on with nothing in flight"] : []),
+        ]
+        if (problems.length) throw new Error(`the device strayed from SPEC under a flood: ${problems.join("; ")}`)
+        this.model = verdict.model
+        floodStats.floods++
+        floodStats.withDiscards += verdict.runs.length > 0 ? 1 : 0
+        floodStats.overflows += verdict.runs.length
+        floodStats.offeredBytes += verdict.offeredBytes
+        floodStats.discardedBytes += verdict.discardedBytes
+        await this.resyncAfterFlood()
+    }
+
+    /**
+     * Chunks that completed no answer at the end of a flood may have been kept
+     * or discarded: the answers cannot tell, so neither can the model whether a
+     * frame is in progress. `$\n` ends any frame in progress with one ERR,FMT
+     * and is itself an empty frame (ERR,FMT): either answer leaves device and
+     * model outside a frame, and in step.
+     */
+    private async resyncAfterFlood() {
+        const since = this.sim.now
+        await this.sim.inject(RESYNC)
+        await this.sim.advance(100)
+        const answers = this.sim.bodies(since)
+        if (answers.join() !== "ERR,FMT" && answers.join() !== "ERR,FMT,ERR,FMT") throw new Error(`after a flood, ${JSON.stringify(RESYNC)} got ${JSON.stringify(answers)}, not one or two ERR,FMT`)
+        this.model.discardChunk()
+    }
+
     private check(expected: string[], since: number, when: string) {
         const { sim, model } = this
         const actual = sim.bodies(since)
@@ -191,13 +310,31 @@ const RUNS_PER_DEVICE = 200
  * device that strayed is replaced by a fresh one, so shrinking replays each
  * candidate on a device in step with its model.
  */
-export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}) {
+export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+    return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun, freshRuns)
+}
+
+/** The same for floods (SPEC rule 10): every answer checked exactly, the discarded chunks found from the OVF counts. */
+export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+    return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun, freshRuns)
+}
+
+/** `freshRuns`: the first runs (the saved regressions, which fast-check runs first) each get a fresh device, as when they were found. */
+function deviceProperty<Input>(
+    inputs: fc.Arbitrary<Input>,
+    runOne: (device: FuzzedDevice, input: Input) => Promise<void>,
+    start: () => Promise<Simulation>,
+    afterEachRun: () => void,
+    freshRuns: number,
+) {
     let device: FuzzedDevice | undefined
     let runsOnDevice = 0
+    let runs = 0
     const stop = () => device?.sim.stop()
-    const property = fc.asyncProperty(fuzzInput, async input => {
+    const property = fc.asyncProperty(inputs, async input => {
+        const replayingRegression = runs++ < freshRuns
         // a fresh device now and then keeps the record of what it sent, and so each check, short
-        if (device && runsOnDevice >= RUNS_PER_DEVICE) {
+        if (device && (runsOnDevice >= RUNS_PER_DEVICE || replayingRegression)) {
             stop()
             device = undefined
         }
@@ -207,7 +344,7 @@ export function serialProperty(start: () => Promise<Simulation>, afterEachRun: (
         }
         runsOnDevice++
         try {
-            await device.run(input)
+            await runOne(device, input)
         } catch (error) {
             stop()
             device = undefined

@@ -34,6 +34,14 @@ export class SpecModel {
         this.nextSeq = firstSeq
     }
 
+    /** An independent copy, in the same state. */
+    clone(): SpecModel {
+        const copy = new SpecModel(this.nextSeq)
+        copy.inFlight.push(...this.inFlight)
+        copy.frame = this.frame
+        return copy
+    }
+
     get requestsInFlight(): readonly number[] {
         return this.inFlight
     }
@@ -55,27 +63,54 @@ export class SpecModel {
         return this.inFlight.splice(0).map(seq => `TMO,${seq}`)
     }
 
+    /** Request `seq` times out (rule 3): its TMO, if it is in flight; nothing otherwise. */
+    timeOut(seq: number): string[] {
+        const at = this.inFlight.indexOf(seq)
+        if (at < 0) return []
+        this.inFlight.splice(at, 1)
+        return [`TMO,${seq}`]
+    }
+
     /** Bytes received on the serial link, one character per byte (latin1). */
     receive(bytes: string): string[] {
         const out: string[] = []
         for (const byte of bytes) {
-            if (this.frame === null) {
-                if (byte === "$") this.frame = ""
-            } else if (this.frame.length + 1 === MAX_FRAME) {
-                // this byte is the frame's 83rd: whatever it is, the frame is too long
-                out.push("ERR,LEN")
-                this.frame = null
-            } else if (byte === "$") {
-                out.push("ERR,FMT")
-                this.frame = ""
-            } else if (byte === "\n") {
-                out.push(this.answer(this.frame))
-                this.frame = null
-            } else {
-                this.frame += byte
-            }
+            const answer = this.receiveByte(byte)
+            if (answer !== undefined) out.push(answer)
         }
         return out
+    }
+
+    /** One received byte (one latin1 character): the answer it completes, if any. */
+    receiveByte(byte: string): string | undefined {
+        if (this.frame === null) {
+            if (byte === "$") this.frame = ""
+            return undefined
+        }
+        if (this.frame.length + 1 === MAX_FRAME) {
+            // this byte is the frame's 83rd: whatever it is, the frame is too long
+            this.frame = null
+            return "ERR,LEN"
+        }
+        if (byte === "$") {
+            this.frame = ""
+            return "ERR,FMT"
+        }
+        if (byte === "\n") {
+            const answer = this.answer(this.frame)
+            this.frame = null
+            return answer
+        }
+        this.frame += byte
+        return undefined
+    }
+
+    /**
+     * Rule 10: a received chunk was discarded. The frame in progress is dropped
+     * without an answer, and framing goes on outside a frame.
+     */
+    discardChunk() {
+        this.frame = null
     }
 
     private answer(frame: string): string {

@@ -28,6 +28,8 @@ import {
     virtualLatencies,
 } from "./scenarios.js"
 import { median, percentile, round } from "./stats.js"
+import { vmInstrumentation } from "./instrumentedVm.js"
+import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./overload.js"
 
 const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
@@ -158,6 +160,9 @@ async function main() {
     const windowMs = 600
     const lines = await Promise.all(BUILDS.map(name => timeline(name, instrumentation, windowMs)))
 
+    progress("overload: floods per build (SPEC rule 10)")
+    const overload = await overloadFigures(BUILDS, instrumentation, s.quick, progress)
+
     const out = s.quick ? QUICK_REPORTS : REPORTS
     mkdirSync(out, { recursive: true })
     const charts: Record<string, string> = {
@@ -179,9 +184,10 @@ async function main() {
     report.durationSeconds = round(elapsedSeconds(), 1)
     report.load = LOAD
 
-    writeFileSync(join(out, "compare.json"), JSON.stringify(toJson(report), null, 2) + "\n")
-    writeFileSync(join(out, "compare.md"), renderMarkdown(report))
+    writeFileSync(join(out, "compare.json"), JSON.stringify({ ...toJson(report), overload }, null, 2) + "\n")
+    writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, s.quick))
     if (!s.quick) writeFileSync(README, withReadmeSection(readFileSync(README, "utf8"), renderReadmeSection(report)))
+    if (!s.quick) recordOverload(overload, "npm run compare")
     console.log(renderTerminalTable(report))
     const where = relative(ROOT, out)
     progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${s.quick ? "" : ", README.md"}`)

@@ -178,9 +178,9 @@ export async function steadyRate(
     autoReply(sim, { replyDelayMs })
     const start = sim.now
     const pressTimes: number[] = []
-    const interval = 1000 / ratePerSec
-    for (let t = 0; t < seconds * 1000; t += interval) {
-        await sim.advance(start + t - sim.now)
+    // press i at i / rate seconds, counted in whole presses: exactly rate × seconds of them
+    for (let i = 0; i < Math.round(ratePerSec * seconds); i++) {
+        await sim.advance(start + (i * 1000) / ratePerSec - sim.now)
         pressTimes.push(sim.now)
         await sim.press()
     }
@@ -203,7 +203,15 @@ export async function steadyRate(
     }
 }
 
-/** The highest rate at which every press gets its REQ and ACK, none refused or lost, with no backlog. */
+/** The rule a steady rate must meet to count, in words: the report's label and table use it. */
+export const STEADY_RATE_RULE = "every press got its REQ within 100 ms (no ERR,BUSY) and every REQ its ACK"
+
+/** Whether a steady rate meets STEADY_RATE_RULE. */
+export function meetsSteadyRateRule(result: RateResult): boolean {
+    return result.lost === 0 && result.busy === 0 && result.worstPressToReqMs <= 100
+}
+
+/** The highest rate of the ladder (tried from the lowest, stopping at the first that fails) that meets STEADY_RATE_RULE. */
 export async function maxSteadyRate(
     build: string,
     instrumentation: Instrumentation,
@@ -217,8 +225,7 @@ export async function maxSteadyRate(
         const result = await steadyRate(build, instrumentation, rate, seconds)
         results.push(result)
         onStep(result)
-        const clean = result.lost === 0 && result.busy === 0 && result.worstPressToReqMs <= 100
-        if (!clean) break
+        if (!meetsSteadyRateRule(result)) break
         best = rate
     }
     return { maxRatePerSec: best, results }

@@ -1,0 +1,179 @@
+// The README's "Reliability" figures: each command that measures some (npm run fuzz,
+// npm run soak, npm run compare) records them in reports/reliability.json and
+// rewrites the section between <!-- reliability:start --> and <!-- reliability:end -->
+// from everything recorded there. Nothing in that section is typed by hand.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { ROOT } from "../sim/builds.js"
+import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS } from "../test/fuzz/serialFuzz.js"
+import { readRegressions } from "../test/fuzz/regressions.js"
+
+export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
+const README = join(ROOT, "README.md")
+const START = "<!-- reliability:start -->"
+const END = "<!-- reliability:end -->"
+
+type BuildName = "superloop" | "async"
+
+export interface FuzzFigures {
+    command: string
+    date: string
+    seed: number
+    builds: Partial<Record<BuildName, FuzzBuildFigures>>
+}
+
+export interface FuzzBuildFigures {
+    inputs: number
+    inputSeconds: number
+    /** Where the serial property failed (its shrunk input was added to the regressions); absent when all passed. */
+    inputFailure?: string
+    floods: number
+    floodSeconds: number
+    floodFailure?: string
+    /** Of the floods run, how many made the device discard, and how much. */
+    floodsWithDiscards?: number
+    overflows?: number
+    discardedBytes?: number
+    offeredBytes?: number
+}
+
+export interface SoakFigures {
+    command: string
+    date: string
+    cycles: number
+    /** What the soak test allows: above the idle heap at the end, and change between a quarter of the run and its end. */
+    bounds: { aboveIdleBytes: number; growthBytes: number }
+    builds: Partial<Record<BuildName, { idleBytes: number; quarterBytes: number; endBytes: number }>>
+}
+
+/** One flood's figures for one build (see tools/compare/overload.ts). */
+export interface FloodRow {
+    build: string
+    flood: string
+    seconds: number
+    offeredBytes: number
+    discardedBytes: number
+    /** "as the model says", or where the device first strayed. */
+    exact: string
+    idleHeapBytes: number
+    peakHeapBytes: number
+    heapBoundBytes: number
+    lagMs: { p50: number; p99: number; max: number } | null
+    pressToReqMs: { p50: number; max: number } | null
+    presses: number
+    reqs: number
+    busy: number
+    acks: number
+    tmos: number
+    crashes: string[]
+}
+
+export interface FloodFigures {
+    command: string
+    date: string
+    /** How the floods were sent and sampled, in words. */
+    method: string
+    rows: FloodRow[]
+}
+
+export interface ReliabilityFigures {
+    fuzz?: FuzzFigures
+    soak?: SoakFigures
+    floods?: FloodFigures
+}
+
+export function readReliability(): ReliabilityFigures {
+    return existsSync(RELIABILITY_JSON) ? (JSON.parse(readFileSync(RELIABILITY_JSON, "utf8")) as ReliabilityFigures) : {}
+}
+
+/** Records one command's figures (keeping the others') and rewrites the README section from all of them. */
+export function recordReliability<K extends keyof ReliabilityFigures>(key: K, figures: NonNullable<ReliabilityFigures[K]>): void {
+    const all = { ...readReliability(), [key]: figures }
+    mkdirSync(dirname(RELIABILITY_JSON), { recursive: true })
+    writeFileSync(RELIABILITY_JSON, JSON.stringify(all, null, 2) + "\n")
+    rewriteReadme(all)
+}
+
+/** Rewrites the README section from the recorded figures (all of reports/reliability.json by default). */
+export function rewriteReadme(all: ReliabilityFigures = readReliability()): void {
+    const readme = readFileSync(README, "utf8")
+    const start = readme.indexOf(START)
+    const end = readme.indexOf(END)
+    if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section to update`)
+    writeFileSync(README, readme.slice(0, start) + renderReliability(all) + readme.slice(end + END.length))
+}
+
+const n = (x: number) => x.toLocaleString("en-US")
+const BUILDS: BuildName[] = ["superloop", "async"]
+
+function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
+    if (!fuzz) return ["| fuzzed serial input and floods | `npm run fuzz` | — | not run yet |"]
+    const ran = BUILDS.filter(b => fuzz.builds[b])
+    const per = (f: (x: FuzzBuildFigures) => string) => ran.map(b => `${b} ${f(fuzz.builds[b]!)}`).join("; ")
+    const first = fuzz.builds[ran[0]]!
+    const inputs = per(b => (b.inputFailure ? `**failed**: ${b.inputFailure}` : `passed in ${n(b.inputSeconds)} s`))
+    const floods = per(b =>
+        b.floodFailure
+            ? `**failed**: ${b.floodFailure}`
+            : `passed in ${n(b.floodSeconds)} s, ${n(b.floodsWithDiscards ?? 0)} of the floods with discards (${n(b.overflows ?? 0)} \`ERR,OVF\` for ${n(b.discardedBytes ?? 0)} of ${n(b.offeredBytes ?? 0)} bytes)`,
+    )
+    return [
+        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of SPEC.md says, no panic: ${inputs} |`,
+        `| fuzzed floods (rule 10) | the same run | ${n(first.floods)} per build | every answer exactly as the model says, each \`ERR,OVF,<n>\` matched to the run of chunks it stands for; answers within 1000 ms, \`REQ\` or \`ERR,BUSY\` within 100 ms, \`TMO\` 1000–1100 ms after its \`REQ\`: ${floods} |`,
+    ]
+}
+
+function soakRow(soak: SoakFigures | undefined): string {
+    if (!soak) return "| soak | `npm run soak` | — | not run yet |"
+    const heaps = BUILDS.filter(b => soak.builds[b])
+        .map(b => {
+            const h = soak.builds[b]!
+            return `${b} ${n(h.idleBytes)} → ${n(h.quarterBytes)} → ${n(h.endBytes)}`
+        })
+        .join("; ")
+    const quarter = n(soak.cycles / 4)
+    return `| soak | \`${soak.command}\` (${soak.date}) | ${n(soak.cycles)} request cycles per build | live heap after a full collection, idle → after ${quarter} cycles → after ${n(soak.cycles)} (bytes): ${heaps}; the test allows at most ${n(soak.bounds.aboveIdleBytes)} above idle at the end and a change of at most ${n(soak.bounds.growthBytes)} between ${quarter} and ${n(soak.cycles)} cycles |`
+}
+
+function floodTable(floods: FloodFigures | undefined): string[] {
+    if (!floods) return ["Floods: not measured yet (`npm run compare`)."]
+    const ms = (x: number) => n(Math.round(x))
+    return [
+        `**Floods** (\`${floods.command}\`, ${floods.date}): ${floods.method}`,
+        "",
+        "| build | flood | offered / discarded (bytes) | answers | peak heap (idle; bound) | answer lag p50 / p99 / max (ms) | press→REQ p50 / max (ms) | REQ / ACK / TMO / BUSY | panics |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
+        ...floods.rows.map(r =>
+            [
+                "",
+                r.build,
+                `${r.flood}, ${n(r.seconds)} s`,
+                `${n(r.offeredBytes)} / ${n(r.discardedBytes)}`,
+                r.exact,
+                `${n(r.peakHeapBytes)} (${n(r.idleHeapBytes)}; ≤ ${n(r.heapBoundBytes)} ${r.peakHeapBytes <= r.heapBoundBytes ? "held" : "**broken**"})`,
+                r.lagMs ? `${ms(r.lagMs.p50)} / ${ms(r.lagMs.p99)} / ${ms(r.lagMs.max)}` : "—",
+                r.pressToReqMs ? `${ms(r.pressToReqMs.p50)} / ${ms(r.pressToReqMs.max)}` : "—",
+                `${n(r.reqs)} / ${n(r.acks)} / ${n(r.tmos)} / ${n(r.busy)}`,
+                r.crashes.length ? `**${r.crashes[0]}**` : "0",
+                "",
+            ].join(" | ").trim(),
+        ),
+    ]
+}
+
+/** The section, from the recorded figures. */
+export function renderReliability(figures: ReliabilityFigures): string {
+    const regressions = readRegressions().length
+    return [
+        START,
+        "<!-- written by npm run fuzz, npm run soak and npm run compare (tools/reliability.ts); edits here are overwritten -->",
+        "| what | command | inputs | result |",
+        "| --- | --- | ---: | --- |",
+        ...fuzzRows(figures.fuzz),
+        `| the same, in every test run | \`test/fuzz/serial.test.ts\`, \`test/fuzz/flood.test.ts\` (\`npm test\`) | ${n(SERIAL_TEST_RUNS)} inputs and ${n(FLOOD_TEST_RUNS)} floods per build, fixed seeds, plus the ${regressions} saved regressions | the same checks |`,
+        soakRow(figures.soak),
+        "",
+        ...floodTable(figures.floods),
+        END,
+    ].join("\n")
+}
