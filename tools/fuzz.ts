@@ -64,7 +64,7 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
         console.log(added ? "  added to test/fuzz/regressions.json: every test run replays it from now on" : "  already in test/fuzz/regressions.json")
         const full = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)
         if (full !== message) console.log(full)
-        return { seconds, failure: `${message.replace(/^the device strayed from SPEC /, "")} (after ${result.numRuns} ${noun}; shrunk input in the regressions)` }
+        return { seconds, failure: `${message.replace(/^the device strayed from the protocol /, "")} (after ${result.numRuns} ${noun}; shrunk input in the regressions)` }
     }
     const total = result.numRuns.toLocaleString("en-US")
     console.log(`${build}: ${total} ${noun} (the saved regressions first), all as the model of the protocol (docs/protocol.md) says, in ${seconds} s (seed ${seed})`)

@@ -118,7 +118,7 @@ function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
             : `passed in ${n(b.floodSeconds)} s, ${n(b.floodsWithDiscards ?? 0)} of the floods with discards (${n(b.overflows ?? 0)} \`ERR,OVF\` for ${n(b.discardedBytes ?? 0)} of ${n(b.offeredBytes ?? 0)} bytes)`,
     )
     return [
-        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of SPEC.md says, no panic: ${inputs} |`,
+        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of the protocol (docs/protocol.md) says, no panic: ${inputs} |`,
         `| fuzzed floods (rule 10) | the same run | ${n(first.floods)} per build | every answer exactly as the model says, each \`ERR,OVF,<n>\` matched to the run of chunks it stands for; answers within 1000 ms, \`REQ\` or \`ERR,BUSY\` within 100 ms, \`TMO\` 1000–1100 ms after its \`REQ\`: ${floods} |`,
     ]
 }

@@ -1,4 +1,4 @@
-// SPEC rule 10 (overload) and the overload sentences of "Timing", on both builds:
+// Rule 10 of docs/protocol.md (overload) and the overload sentences of "Timing", on both builds:
 // floods of serial input faster than the link can carry their answers.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulate, simulateReady } from "../support/simulate.js"

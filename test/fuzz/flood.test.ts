@@ -1,4 +1,4 @@
-// SPEC rule 10 under fuzzed floods, both builds: every answer exactly as the model says, the discarded chunks found from the OVF counts.
+// Rule 10 of docs/protocol.md under fuzzed floods, both builds: every answer exactly as the model says, the discarded chunks found from the OVF counts.
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
@@ -13,7 +13,7 @@ describe.each(BUILD_NAMES)("%s build, fuzzed floods", build => {
     const { property, stop } = floodProperty(() => simulateReady(build), undefined, regressions.length)
     afterAll(stop)
 
-    test(`${RUNS} generated floods agree with the model of SPEC.md, rule 10 included`, async () => {
+    test(`${RUNS} generated floods agree with the model of the protocol (docs/protocol.md), rule 10 included`, async () => {
         await fc.assert(property, {
             numRuns: RUNS,
             seed: Number(process.env.FUZZ_SEED ?? 20261130),

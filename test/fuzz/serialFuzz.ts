@@ -92,7 +92,7 @@ function mutate(text: string, m: Mutation): string {
  * A flood: a pattern of pieces repeated up to `bytes` bytes, cut into chunks of
  * `chunkSize` spread evenly over `spreadMs` (0: all at one instant), with
  * presses before it and during it. Fast enough, it overflows the device's
- * receive store (SPEC rule 10).
+ * receive store (rule 10 of docs/protocol.md).
  */
 export interface FloodInput {
     presses: number
@@ -255,7 +255,7 @@ export class FuzzedDevice {
             ...sim.crashes().map(c => `crash: ${c}`),
             ...(sim.led.isOn ? ["the LED is on with nothing in flight"] : []),
         ]
-        if (problems.length) throw new Error(`the device strayed from SPEC under a flood: ${problems.join("; ")}`)
+        if (problems.length) throw new Error(`the device strayed from the protocol under a flood: ${problems.join("; ")}`)
         this.model = verdict.model
         floodStats.floods++
         floodStats.withDiscards += verdict.runs.length > 0 ? 1 : 0
@@ -314,7 +314,7 @@ export function serialProperty(start: () => Promise<Simulation>, afterEachRun: (
     return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun, freshRuns)
 }
 
-/** The same for floods (SPEC rule 10): every answer checked exactly, the discarded chunks found from the OVF counts. */
+/** The same for floods (rule 10 of docs/protocol.md): every answer checked exactly, the discarded chunks found from the OVF counts. */
 export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
     return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun, freshRuns)
 }

@@ -1,4 +1,4 @@
-// The rule 10 checker on hand-written records: it accepts every reading SPEC allows and nothing else.
+// The rule 10 checker on hand-written records: it accepts every reading the protocol allows and nothing else.
 import { describe, expect, test } from "vitest"
 import { checkFlood, FloodMismatch, type FloodRecord, timingViolations } from "./floodChecker.js"
 import { SpecModel } from "./specModel.js"

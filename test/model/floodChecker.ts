@@ -1,4 +1,4 @@
-// SPEC rule 10 as a checker: what the device sent under a flood, held against the model.
+// Rule 10 of docs/protocol.md as a checker: what the device sent under a flood, held against the model.
 //
 // The model cannot know which chunks the device discarded, but each `ERR,OVF,<n>`
 // says how many bytes. The checker walks the device's answers in order and, for
@@ -222,7 +222,7 @@ export function checkFlood(record: FloodRecord, start: SpecModel = new SpecModel
         const alternative = choices.pop()
         if (!alternative || backtracks >= MAX_BACKTRACKS) {
             const gaveUp = alternative ? ` (gave up after ${MAX_BACKTRACKS} readings)` : ""
-            throw new FloodMismatch(`the device strayed from SPEC under a flood at answer ${furthest.answer + 1} of ${answers.length}: ${furthest.message}${gaveUp}`)
+            throw new FloodMismatch(`the device strayed from the protocol under a flood at answer ${furthest.answer + 1} of ${answers.length}: ${furthest.message}${gaveUp}`)
         }
         walk = alternative
         keepFirst = true
@@ -239,7 +239,7 @@ export function checkFlood(record: FloodRecord, start: SpecModel = new SpecModel
     }
 }
 
-/** SPEC's timing promises under overload, as limits a verdict is held to. */
+/** The protocol's timing promises under overload, as limits a verdict is held to. */
 export const FLOOD_TIMING = { answerWithinMs: 1000, pressWithinMs: 100, timeoutFromMs: 1000, timeoutToMs: 1100 }
 
 /** Each timing promise the verdict breaks, in words (none: an empty list). */

@@ -160,7 +160,7 @@ async function main() {
     const windowMs = 600
     const lines = await Promise.all(BUILDS.map(name => timeline(name, instrumentation, windowMs)))
 
-    progress("overload: floods per build (SPEC rule 10)")
+    progress("overload: floods per build (rule 10 of docs/protocol.md)")
     const overload = await overloadFigures(BUILDS, instrumentation, s.quick, progress)
 
     const out = s.quick ? QUICK_REPORTS : REPORTS

@@ -1,4 +1,4 @@
-// npm run compare's overload section: each build under serial floods (SPEC rule 10), on virtual time,
+// npm run compare's overload section: each build under serial floods (rule 10 of docs/protocol.md), on virtual time,
 // in the instrumented VM. Every answer is held to the model by the flood checker; the figures are the
 // bytes offered and discarded, the peak live heap, answer lags, and press→REQ during the flood.
 import { readFileSync } from "node:fs"
@@ -132,7 +132,7 @@ export async function flood(build: string, instrumentation: Instrumentation, spe
     try {
         verdict = checkFlood({ chunks, presses, answers })
     } catch (e) {
-        exact = `**not as the model says**: ${(e instanceof Error ? e.message : String(e)).replace(/^the device strayed from SPEC under a flood /, "")}`
+        exact = `**not as the model says**: ${(e instanceof Error ? e.message : String(e)).replace(/^the device strayed from the protocol under a flood /, "")}`
     }
     if (crashes.length) exact = "**crashed**"
     const reported = answers.map(a => /^ERR,OVF,(\d+)$/.exec(a.body)).reduce((sum, m) => sum + (m ? Number(m[1]) : 0), 0)
@@ -229,7 +229,7 @@ export function renderOverloadMarkdown(rows: FloodRow[], quick: boolean): string
     const n = (x: number) => x.toLocaleString("en-US")
     const ms = (x: number) => n(Math.round(x))
     return [
-        "## Overload (SPEC rule 10)",
+        "## Overload (rule 10 of docs/protocol.md)",
         "",
         `${quick ? "A short version (`--quick`): " : ""}${floodMethod()}`,
         "",

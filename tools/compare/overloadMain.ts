@@ -1,5 +1,5 @@
 // `npm run overload [-- --quick] [--build superloop|async]`: only the overload section of `npm run compare`
-// (SPEC rule 10), for when the floods are all that changed. Writes reports/overload.md and reports/overload.json
+// (rule 10 of docs/protocol.md), for when the floods are all that changed. Writes reports/overload.md and reports/overload.json
 // (reports/quick/ with --quick); a full run on both builds also rewrites the README's flood figures.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
