@@ -46,8 +46,9 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
+/** Frames received bytes only while the outbox has room: a backlog stays in the bounded receive buffer. */
 function handleReceived() {
-    for (let handled = 0; handled < MAX_PER_PASS; handled++) {
+    for (let handled = 0; handled < MAX_PER_PASS && outbox.hasRoom(); handled++) {
         const inbound = received.next()
         if (inbound === undefined) return
         handle(inbound)
@@ -73,7 +74,8 @@ async function superloop() {
         startRequests()
         handleReceived()
         expireRequests()
-        await outbox.flush()
+        // one packet per pass keeps each pass short under the runtime's packet throttle
+        await outbox.sendPacket()
         await led.update(requests.inFlight())
         await ds.sleep(LOOP_MS)
     }

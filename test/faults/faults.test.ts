@@ -58,18 +58,32 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(sim.led.isOn).toBe(false)
     })
 
-    test("1,000 replies a second for 2 s: each answered exactly once", async () => {
+    test("1,000 replies a second for 2 s: each answered exactly once, or counted in an OVF (rule 10)", async () => {
         const sim = await simulateReady(build)
         for (let i = 0; i < 4; i++) await sim.press()
         await sim.advance(50)
-        for (let i = 0; i < 2000; i++) {
-            await sim.inject(frame(`RES,${i < 4 ? i : 100 + (i % 100)},r${i}`))
+        const replies = Array.from({ length: 2000 }, (_, i) => frame(`RES,${i < 4 ? i : 100 + (i % 100)},r${i}`))
+        for (const reply of replies) {
+            await sim.inject(reply)
             await sim.advance(1)
         }
-        await sim.until(() => sim.bodies().length === 4 + 2000, 20_000, "2,000 answers")
+        await sim.advance(3000)
         const answers = sim.bodies().slice(4)
         expect(answers.slice(0, 4)).toEqual(["ACK,0,r0", "ACK,1,r1", "ACK,2,r2", "ACK,3,r3"])
-        expect(answers.slice(4)).toEqual(Array.from({ length: 1996 }, (_, k) => `ERR,SEQ,${100 + ((k + 4) % 100)}`))
+        // their answers (18 to 20 bytes) outrun the link: some replies are discarded, each run reported in its place
+        let next = 4
+        for (const answer of answers.slice(4)) {
+            if (answer.startsWith("ERR,OVF,")) {
+                let discarded = Number(answer.split(",")[2])
+                while (discarded > 0) discarded -= replies[next++].length
+                expect(discarded, `${answer} is not a run of whole replies`).toBe(0)
+            } else {
+                expect(answer).toBe(`ERR,SEQ,${100 + (next % 100)}`)
+                next++
+            }
+        }
+        expect(next).toBe(2000)
+        expect(answers.filter(a => a.startsWith("ERR,SEQ")).length).toBeGreaterThan(1000)
     })
 
     test("the program restarts with requests in flight: a new run, RDY again, seq from 0, stale replies refused", async () => {
