@@ -421,10 +421,19 @@ const FRAME_LABEL_LANES = 2
  */
 function labeller(g, boxes) {
     /** `clip`: the part of the canvas drawn on now ({ left, right, top, bottom }); what falls outside is not seen. */
-    return (text, x, y, font, align = "left", clip = null) => {
+    return (text, x, y, font, align = "left", clip = null, halo = null) => {
         g.font = font
         g.textAlign = align
         g.textBaseline = "middle"
+        if (halo) {
+            // a rim of the background colour keeps a label legible over the dots of the frames after it
+            g.save()
+            g.strokeStyle = halo
+            g.lineWidth = 3
+            g.lineJoin = "round"
+            g.strokeText(text, x, y)
+            g.restore()
+        }
         g.fillText(text, x, y)
         const m = g.measureText(text)
         const box = { text, left: x - m.actualBoundingBoxLeft, right: x + m.actualBoundingBoxRight, top: y - m.actualBoundingBoxAscent, bottom: y + m.actualBoundingBoxDescent }
@@ -520,7 +529,7 @@ function draw() {
             }
         }
         const clip = { left: plotLeft, right: plotLeft + plotWidth, top: y, bottom }
-        drawMarks(g, device, x, y, bottom, left, right, (text, lx, ly, font) => label(text, lx, ly, font, "left", clip))
+        drawMarks(g, device, x, y, bottom, left, right, (text, lx, ly, font) => label(text, lx, ly, font, "left", clip, "#f6f7f9"))
         g.restore()
     })
 
@@ -528,7 +537,7 @@ function draw() {
     const axisY = top + list.length * (nameHeight + STRIP_HEIGHT + STRIP_GAP) + 2
     const axisFont = `11px ${FONT}`
     const tickLabel = v => (v === 0 ? (paused ? "paused" : "now") : `−${-v / 1000} s`)
-    const ticks = windowTicks(WINDOW_MS, plotWidth, v => textWidth(g, tickLabel(v), axisFont), [250, 500, 1000, 1500, 3000], 24)
+    const ticks = windowTicks(WINDOW_MS, plotWidth, v => textWidth(g, tickLabel(v), axisFont), [250, 500, 1000, 1500, 3000], 60)
     g.fillStyle = "#667085"
     ticks.forEach((v, i) => {
         const px = plotLeft + ((v + WINDOW_MS) / WINDOW_MS) * plotWidth
@@ -538,6 +547,7 @@ function draw() {
     g.textAlign = "left"
     // what a test reads back (reading the canvas' pixels is slow in a software-rendered browser)
     canvas.labelBoxes = boxes
+    canvas.drawnWidth = width
     canvas.drawnTicks = drawn
     for (const device of list) prune(device)
 }
