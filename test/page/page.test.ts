@@ -378,6 +378,7 @@ describe("npm start: the page in Chromium", () => {
             Object.assign(window, { stopPressing: () => clearInterval(pressing) })
         })
         for (const build of BUILDS) await page.locator(`${panel(build)} [data-led].on`).waitFor({ timeout: WITHIN_MS })
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
         await page.waitForTimeout(1000)
         const desktop = await screenshot("page-1280x800.png", false)
         await page.evaluate(() => (window as unknown as { stopPressing: () => void }).stopPressing())
