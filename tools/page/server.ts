@@ -25,6 +25,7 @@ const STATIC_FILES: Record<string, string> = {
     "/index.html": "index.html",
     "/app.js": "app.js",
     "/style.css": "style.css",
+    "/labels.js": "labels.js",
 }
 const CONTENT_TYPES: Record<string, string> = {
     ".html": "text/html; charset=utf-8",
@@ -190,6 +191,15 @@ export class PageServer {
                 if (typeof body.text !== "string") throw new HttpError(400, "text must be a string")
                 const checksum = body.checksum === "wrong" ? "wrong" : "right"
                 return { sent: await this.device(body.build).sendByHand(body.text, checksum) }
+            }
+            case "/api/flood": {
+                const device = this.device(body.build)
+                if (body.stop === true) {
+                    device.stopFlood()
+                    return { ok: true }
+                }
+                if (typeof body.seconds !== "number") throw new HttpError(400, "seconds must be a number")
+                return { flood: device.flood(body.seconds) }
             }
             case "/api/clear":
                 for (const device of this.devices.values()) device.clear()

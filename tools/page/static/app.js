@@ -1,10 +1,18 @@
 // The page: draws what the server streams (Server-Sent Events) and sends what a person does (POST).
 // Plain JavaScript, no framework, no build step, nothing from the web.
+import { stackLabels, windowTicks } from "./labels.js"
 
 const WINDOW_MS = 3000
 /** Wakeups arrive in batches every 100 ms: the timeline's right edge stays this far behind, so it has no gap. */
 const LAG_MS = 150
 const MONITOR_ROWS = 400
+/** The peer's settings as the page shows them: in ms and %, with the range it accepts. */
+const PEER_FIELDS = {
+    replyDelayMs: { unit: "ms", max: 5000, scale: 1 },
+    dropShare: { unit: "%", max: 100, scale: 100 },
+    corruptShare: { unit: "%", max: 100, scale: 100 },
+}
+const FLOOD_SECONDS = { unit: "s", min: 0.1, max: 30 }
 
 const ABOUT = {
     superloop: "Event handlers only raise flags; one <code>while (true)</code> loop checks them every 10 ms and does all the work.",
@@ -12,7 +20,7 @@ const ABOUT = {
 }
 
 const $ = selector => document.querySelector(selector)
-const devices = new Map() // build name → { el, wakeups, marks, stats }
+const devices = new Map() // build name → { el, wakeups, marks, floods, stats, peer }
 let serverOffset = null // server clock minus performance.now(), from the freshest event
 let paused = false
 let pausedAt = 0
@@ -70,6 +78,10 @@ function handle(event) {
             return showStats(device, event.stats)
         case "peer":
             return showPeer(device, event.peer)
+        case "repeat":
+            return showRepeat(device, event)
+        case "flood":
+            return showFlood(device, event.flood)
     }
 }
 
@@ -93,6 +105,7 @@ function hello({ devices: snapshots }) {
         setLed(device, snapshot.ledOn)
         showStats(device, snapshot.stats)
         showPeer(device, snapshot.peer)
+        if (snapshot.flood) showFlood(device, snapshot.flood)
     }
 }
 
@@ -101,21 +114,35 @@ function panel(build) {
     el.dataset.build = build
     el.querySelector("[data-name]").textContent = build
     el.querySelector("[data-about]").innerHTML = ABOUT[build] ?? ""
-    const device = { build, el, wakeups: [], marks: [], stats: null, errs: 0 }
+    const device = { build, el, wakeups: [], marks: [], floods: [], stats: null, errs: 0, peer: null, flood: null }
     const part = name => el.querySelector(`[data-${name}]`)
     device.monitor = part("monitor")
     device.error = part("error")
 
-    for (const input of el.querySelectorAll("[data-peer]")) {
-        input.addEventListener("change", () => {
-            const key = input.dataset.peer
-            const value = Number(input.value)
-            const share = key !== "replyDelayMs"
-            post("/api/peer", { build, [key]: share ? value / 100 : value })
-                .then(() => showError(device, ""))
-                .catch(e => showError(device, e.message))
-        })
+    for (const message of el.querySelectorAll("[data-message]")) {
+        message.id = `${build}-${message.dataset.message}-message`
+        message.closest(".field").querySelector("input").setAttribute("aria-describedby", message.id)
     }
+    for (const input of el.querySelectorAll("[data-peer]")) {
+        input.addEventListener("change", () => changePeer(device, input))
+    }
+    const floodSeconds = part("flood-seconds")
+    floodSeconds.addEventListener("change", () => {
+        const { value, problem } = readField(floodSeconds.value, FLOOD_SECONDS)
+        if (problem) {
+            floodSeconds.value = String(device.floodSeconds)
+            return fieldMessage(device, "floodSeconds", `${problem}; stays ${device.floodSeconds} s`)
+        }
+        device.floodSeconds = value
+        fieldMessage(device, "floodSeconds", "")
+    })
+    device.floodSeconds = Number(floodSeconds.value)
+    part("flood").addEventListener("click", () => {
+        const body = device.flood?.running ? { build, stop: true } : { build, seconds: device.floodSeconds }
+        post("/api/flood", body)
+            .then(() => fieldMessage(device, "floodSeconds", ""))
+            .catch(e => fieldMessage(device, "floodSeconds", e.message))
+    })
 
     const form = part("send")
     const text = part("send-text")
@@ -129,6 +156,52 @@ function panel(build) {
             .catch(e => showError(device, e.message))
     })
     return device
+}
+
+/** A number typed in a field, checked against its range; `problem` says what is wrong, in the field's unit. */
+function readField(text, { unit, min = 0, max }) {
+    const range = `from ${min} to ${max} ${unit}`
+    if (text.trim() === "") return { problem: `enter a number ${range}` }
+    const value = Number(text)
+    if (!Number.isFinite(value)) return { problem: `enter a number ${range}` }
+    if (value < min || value > max) return { problem: `${value} ${unit} is out of range: ${range}` }
+    return { value }
+}
+
+/** The value of a peer setting as its field shows it (ms, or % for a share). */
+function shown(key, peer) {
+    return Math.round(peer[key] * PEER_FIELDS[key].scale * 100) / 100
+}
+
+/**
+ * Sends a peer setting once it is checked here, in the field's unit. A value that
+ * is refused (here or by the server) leaves the field showing the value in force,
+ * with a message beside it.
+ */
+function changePeer(device, input) {
+    const key = input.dataset.peer
+    const field = PEER_FIELDS[key]
+    const refuse = problem => {
+        input.value = String(shown(key, device.peer))
+        input.setAttribute("aria-invalid", "true")
+        fieldMessage(device, key, `${problem}; still ${input.value} ${field.unit}`)
+    }
+    const { value, problem } = readField(input.value, field)
+    if (problem) return refuse(problem)
+    post("/api/peer", { build: device.build, [key]: value / field.scale })
+        .then(({ peer }) => {
+            device.peer = peer
+            input.value = String(shown(key, peer))
+            input.removeAttribute("aria-invalid")
+            fieldMessage(device, key, "")
+        })
+        .catch(e => refuse(e.message))
+}
+
+function fieldMessage(device, name, message) {
+    const element = device.el.querySelector(`[data-message="${name}"]`)
+    element.textContent = message
+    element.classList.toggle("shown", !!message)
 }
 
 function showError(device, message) {
@@ -149,31 +222,50 @@ function monitorEvent(device, event) {
     const main = document.createElement(event.kind === "frame" ? "code" : "span")
     const note = document.createElement("span")
     note.className = "note"
+    row.dataset.id = String(event.id)
     if (event.kind === "frame") {
-        row.className = `row ${event.dir} t-${event.type}`
+        const ovf = event.text.startsWith("$ERR,OVF,")
+        row.className = `row ${event.dir} t-${event.type}${ovf ? " ovf" : ""}`
         row.dataset.type = event.type
         row.dataset.dir = event.dir
         dir.textContent = event.dir === "out" ? "TX" : "RX"
         main.textContent = event.text
         note.textContent = event.note ?? ""
-        device.marks.push({ at: event.at, kind: event.dir, type: event.type })
+        device.marks.push({ at: event.at, kind: event.dir, type: event.type, label: ovf ? "OVF" : event.type })
     } else if (event.kind === "press") {
         row.className = "row press-row"
         dir.textContent = "▼"
         main.textContent = "button pressed"
         device.marks.push({ at: event.at, kind: "press" })
+    } else if (event.tone === "flood") {
+        row.className = "row flood-note"
+        dir.textContent = "≋"
+        main.textContent = event.text
     } else {
         row.className = "row peer-note"
         dir.textContent = "✕"
         main.textContent = event.text
     }
     row.append(time, dir, main, note)
+    if (event.repeat > 1) showRepeatOn(row, event)
 
     const box = device.monitor
     const atBottom = box.scrollTop + box.clientHeight >= box.scrollHeight - 40
     box.append(row)
     while (box.childElementCount > MONITOR_ROWS) box.firstElementChild.remove()
     if (atBottom) box.scrollTop = box.scrollHeight
+}
+
+/** The same frame sent again and again (a flood's answers): one line, with a count. */
+function showRepeat(device, event) {
+    const row = device.monitor.querySelector(`.row[data-id="${event.id}"]`)
+    if (row) showRepeatOn(row, event)
+}
+
+function showRepeatOn(row, { repeat, lastAt }) {
+    row.classList.add("repeated")
+    row.dataset.repeat = String(repeat)
+    row.querySelector(".note").textContent = `×${count(repeat)} in a row, the last at ${seconds(lastAt)} s`
 }
 
 // ---- LED, figures, peer settings
@@ -209,11 +301,30 @@ function showStats(device, stats) {
 }
 
 function showPeer(device, peer) {
+    device.peer = peer
     for (const input of device.el.querySelectorAll("[data-peer]")) {
         if (document.activeElement === input) continue // do not overwrite what someone is typing
-        const value = peer[input.dataset.peer]
-        input.value = input.dataset.peer === "replyDelayMs" ? String(value) : String(Math.round(value * 1000) / 10)
+        input.value = String(shown(input.dataset.peer, peer))
     }
+}
+
+// ---- the flood
+
+function showFlood(device, flood) {
+    device.flood = flood
+    const button = device.el.querySelector("[data-flood]")
+    button.textContent = flood.running ? "Stop the flood" : "Flood with garbage"
+    button.classList.toggle("running", flood.running)
+    const span = device.floods.find(f => f.from === flood.startedAt)
+    const to = flood.running ? null : flood.endsAt
+    if (span) span.to = to
+    else device.floods.push({ from: flood.startedAt, to })
+    const secondsSoFar = ((flood.running ? flood.chunks * 20 : flood.endsAt - flood.startedAt) / 1000).toFixed(1)
+    const answers =
+        `${count(flood.errs - flood.ovfs)} ERR back, ` +
+        (flood.ovfs ? `<b class="ovf-count">${count(flood.ovfs)} OVF: ${count(flood.discardedBytes)} bytes discarded</b>` : "no OVF")
+    device.el.querySelector("[data-flood-status]").innerHTML =
+        `${flood.running ? "Flooding" : "Last flood"}: ${count(flood.bytes)} bytes in ${secondsSoFar} s; ${answers}`
 }
 
 // ---- sending by hand: what will go out
@@ -297,12 +408,61 @@ function css(name) {
     return colours.get(name)
 }
 
+const FONT = "system-ui, sans-serif"
+const STRIP_HEIGHT = 72
+const STRIP_GAP = 10
+/** Below this width, each strip's name goes above it instead of beside it. */
+const NARROW_PX = 560
+const FRAME_LABEL_LANES = 2
+
+/**
+ * Draws text on the timeline and keeps its box, so that a test can check that no
+ * two labels overlap (`canvas.labelBoxes`, in CSS pixels from the canvas' corner).
+ */
+function labeller(g, boxes) {
+    /** `clip`: the part of the canvas drawn on now ({ left, right, top, bottom }); what falls outside is not seen. */
+    return (text, x, y, font, align = "left", clip = null, halo = null) => {
+        g.font = font
+        g.textAlign = align
+        g.textBaseline = "middle"
+        if (halo) {
+            // a rim of the background colour keeps a label legible over the dots of the frames after it
+            g.save()
+            g.strokeStyle = halo
+            g.lineWidth = 3
+            g.lineJoin = "round"
+            g.strokeText(text, x, y)
+            g.restore()
+        }
+        g.fillText(text, x, y)
+        const m = g.measureText(text)
+        const box = { text, left: x - m.actualBoundingBoxLeft, right: x + m.actualBoundingBoxRight, top: y - m.actualBoundingBoxAscent, bottom: y + m.actualBoundingBoxDescent }
+        if (clip) {
+            box.left = Math.max(box.left, clip.left)
+            box.right = Math.min(box.right, clip.right)
+            if (box.left >= box.right) return
+        }
+        boxes.push(box)
+    }
+}
+
+function textWidth(g, text, font) {
+    g.font = font
+    return g.measureText(text).width
+}
+
 function draw() {
     requestAnimationFrame(draw)
     const canvas = $("#timeline")
-    const dpr = window.devicePixelRatio || 1
+    const list = [...devices.values()]
     const width = canvas.clientWidth
+    const narrow = width < NARROW_PX
+    const nameHeight = narrow ? 18 : 0
+    const axisHeight = 18
+    const neededHeight = 4 + list.length * (nameHeight + STRIP_HEIGHT + STRIP_GAP) + axisHeight
+    if (list.length && canvas.clientHeight !== neededHeight) canvas.style.height = `${neededHeight}px`
     const height = canvas.clientHeight
+    const dpr = window.devicePixelRatio || 1
     if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
         canvas.width = Math.round(width * dpr)
         canvas.height = Math.round(height * dpr)
@@ -310,44 +470,55 @@ function draw() {
     const g = canvas.getContext("2d")
     g.setTransform(dpr, 0, 0, dpr, 0, 0)
     g.clearRect(0, 0, width, height)
+    const boxes = []
+    const label = labeller(g, boxes)
+    const drawn = {}
 
     const right = paused ? pausedAt : serverNow() - LAG_MS
     const left = right - WINDOW_MS
-    const plotLeft = 118
-    const plotWidth = width - plotLeft - 8
+    const plotLeft = narrow ? 0 : 118
+    const plotWidth = width - plotLeft - (narrow ? 0 : 8)
     const x = at => plotLeft + ((at - left) / WINDOW_MS) * plotWidth
-    const stripHeight = 62
-    const gap = 10
     const top = 4
-    const list = [...devices.values()]
 
     list.forEach((device, i) => {
-        const y = top + i * (stripHeight + gap)
-        const bottom = y + stripHeight
+        const nameY = top + i * (nameHeight + STRIP_HEIGHT + STRIP_GAP)
+        const y = nameY + nameHeight
+        const bottom = y + STRIP_HEIGHT
         const colour = css(`--${device.build}`) || "#333"
         g.fillStyle = "#f6f7f9"
-        g.fillRect(plotLeft, y, plotWidth, stripHeight)
+        g.fillRect(plotLeft, y, plotWidth, STRIP_HEIGHT)
         g.strokeStyle = "#e3e6eb"
-        g.strokeRect(plotLeft + 0.5, y + 0.5, plotWidth - 1, stripHeight - 1)
+        g.strokeRect(plotLeft + 0.5, y + 0.5, plotWidth - 1, STRIP_HEIGHT - 1)
 
+        const rates = device.stats && [`ran code ${device.stats.bytecodeWakeupsPerSec}×/s`, `woke ${device.stats.wakeupsPerSec}×/s`]
         g.fillStyle = colour
-        g.font = "600 14px system-ui, sans-serif"
-        g.textBaseline = "middle"
-        g.fillText(device.build, 4, y + 18)
-        if (device.stats) {
+        if (narrow) {
+            const nameFont = `600 13px ${FONT}`
+            label(device.build, 2, nameY + 8, nameFont)
             g.fillStyle = "#667085"
-            g.font = "11px system-ui, sans-serif"
-            g.fillText(`ran code ${device.stats.bytecodeWakeupsPerSec}×/s`, 4, y + 38)
-            g.fillText(`woke ${device.stats.wakeupsPerSec}×/s`, 4, y + 52)
+            if (rates) label(rates.join(" · "), 2 + textWidth(g, device.build, nameFont) + 10, nameY + 8, `11px ${FONT}`)
+        } else {
+            label(device.build, 4, y + 18, `600 14px ${FONT}`)
+            g.fillStyle = "#667085"
+            if (rates) rates.forEach((text, line) => label(text, 4, y + 38 + 14 * line, `11px ${FONT}`))
         }
 
         g.save()
         g.beginPath()
-        g.rect(plotLeft, y, plotWidth, stripHeight)
+        g.rect(plotLeft, y, plotWidth, STRIP_HEIGHT)
         g.clip()
+        g.fillStyle = "rgb(224 49 49 / 10%)"
+        for (const flood of device.floods) {
+            const to = flood.to ?? right
+            if (to < left || flood.from > right) continue
+            g.fillRect(x(flood.from), y, x(to) - x(flood.from), STRIP_HEIGHT)
+        }
+        const ticks = (drawn[device.build] = { ran: 0, idle: 0 })
         for (const [at, instructions] of device.wakeups) {
             if (at < left - 5 || at > right + 5) continue
             const px = Math.round(x(at)) + 0.5
+            ticks[instructions > 0 ? "ran" : "idle"]++
             if (instructions > 0) {
                 const h = 10 + 20 * Math.min(1, Math.log10(1 + instructions) / 3.5)
                 g.fillStyle = colour
@@ -357,54 +528,76 @@ function draw() {
                 g.fillRect(px - 0.5, bottom - 9, 1, 6)
             }
         }
-        for (const mark of device.marks) {
-            if (mark.at < left - 50 || mark.at > right + 50) continue
-            const px = Math.round(x(mark.at)) + 0.5
-            if (mark.kind === "press") {
-                g.strokeStyle = "#343a40"
-                g.setLineDash([4, 3])
-                g.beginPath()
-                g.moveTo(px, y)
-                g.lineTo(px, bottom)
-                g.stroke()
-                g.setLineDash([])
-                continue
-            }
-            const type = css(`--${mark.type}`) ? mark.type : "RDY"
-            g.fillStyle = css(`--${type}`)
-            g.strokeStyle = css(`--${type}`)
-            g.beginPath()
-            if (mark.kind === "out") {
-                // frames sent: a dot and the type, on the top lane
-                g.arc(px, y + 9, 4, 0, Math.PI * 2)
-                g.fill()
-                g.font = "600 10px system-ui, sans-serif"
-                g.fillText(mark.type, px + 6, y + 9)
-            } else {
-                // frames received: a ring, on the lane below
-                g.lineWidth = 1.5
-                g.arc(px, y + 21, 3.5, 0, Math.PI * 2)
-                g.stroke()
-                g.lineWidth = 1
-            }
-        }
+        const clip = { left: plotLeft, right: plotLeft + plotWidth, top: y, bottom }
+        drawMarks(g, device, x, y, bottom, left, right, (text, lx, ly, font) => label(text, lx, ly, font, "left", clip, "#f6f7f9"))
         g.restore()
     })
 
-    // the time axis
-    const axisY = top + list.length * (stripHeight + gap) + 4
+    // the time axis: round steps, as many as fit without their labels touching
+    const axisY = top + list.length * (nameHeight + STRIP_HEIGHT + STRIP_GAP) + 2
+    const axisFont = `11px ${FONT}`
+    const tickLabel = v => (v === 0 ? (paused ? "paused" : "now") : `−${-v / 1000} s`)
+    const ticks = windowTicks(WINDOW_MS, plotWidth, v => textWidth(g, tickLabel(v), axisFont), [250, 500, 1000, 1500, 3000], 60)
     g.fillStyle = "#667085"
-    g.font = "11px system-ui, sans-serif"
-    g.textBaseline = "top"
-    for (let t = 0; t <= WINDOW_MS; t += 500) {
-        const px = plotLeft + (t / WINDOW_MS) * plotWidth
+    ticks.forEach((v, i) => {
+        const px = plotLeft + ((v + WINDOW_MS) / WINDOW_MS) * plotWidth
         g.fillRect(Math.round(px), axisY - 4, 1, 4)
-        const label = t === WINDOW_MS ? (paused ? "paused" : "now") : `−${((WINDOW_MS - t) / 1000).toFixed(1)} s`
-        g.textAlign = t === 0 ? "left" : t === WINDOW_MS ? "right" : "center"
-        g.fillText(label, px, axisY)
-    }
+        label(tickLabel(v), px, axisY + 7, axisFont, i === 0 ? "left" : i === ticks.length - 1 ? "right" : "center")
+    })
     g.textAlign = "left"
+    // what a test reads back (reading the canvas' pixels is slow in a software-rendered browser)
+    canvas.labelBoxes = boxes
+    canvas.drawnWidth = width
+    canvas.drawnTicks = drawn
     for (const device of list) prune(device)
+}
+
+/**
+ * Presses as dashed lines; frames sent as dots with their type, the labels in
+ * two lanes that thin out when crowded (a burst); frames received as rings.
+ */
+function drawMarks(g, device, x, y, bottom, left, right, label) {
+    const isVisible = m => m.at >= left - 50 && m.at <= right + 50
+    const visible = device.marks.filter(isVisible)
+    const labelFont = `600 10px ${FONT}`
+    // lanes over every mark kept, not only the visible ones, so that a label keeps its lane as it scrolls
+    const sent = device.marks.filter(m => m.kind === "out")
+    const lanes = stackLabels(
+        sent.map(m => ({ x: x(m.at) + 6, width: textWidth(g, m.label, labelFont) })),
+        FRAME_LABEL_LANES,
+        4,
+    )
+    for (const mark of visible) {
+        const px = Math.round(x(mark.at)) + 0.5
+        if (mark.kind === "press") {
+            g.strokeStyle = "#343a40"
+            g.setLineDash([4, 3])
+            g.beginPath()
+            g.moveTo(px, y)
+            g.lineTo(px, bottom)
+            g.stroke()
+            g.setLineDash([])
+            continue
+        }
+        const colour = css(`--${mark.type}`) || css("--RDY")
+        g.fillStyle = colour
+        g.strokeStyle = colour
+        g.beginPath()
+        if (mark.kind === "out") {
+            g.arc(px, y + 9, 4, 0, Math.PI * 2)
+            g.fill()
+        } else {
+            g.lineWidth = 1.5
+            g.arc(px, y + 33, 3.5, 0, Math.PI * 2)
+            g.stroke()
+            g.lineWidth = 1
+        }
+    }
+    sent.forEach((mark, i) => {
+        if (lanes[i] === null || !isVisible(mark)) return
+        g.fillStyle = css(`--${mark.type}`) || css("--RDY")
+        label(mark.label, x(mark.at) + 6, y + 9 + 12 * lanes[i], labelFont)
+    })
 }
 
 connect()
