@@ -4,7 +4,7 @@
 // from everything recorded there. Nothing in that section is typed by hand.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { ROOT } from "../sim/builds.js"
+import { ROOT } from "../sim/index.js"
 import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS } from "../test/fuzz/serialFuzz.js"
 import { readRegressions } from "../test/fuzz/regressions.js"
 

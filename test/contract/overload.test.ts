@@ -3,9 +3,7 @@
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulate, simulateReady } from "../support/simulate.js"
 import { heapLiveBytes, instrumentedModuleOptions } from "../../tools/compare/instrumentedVm.js"
-import { checksumHex, frame, type SentFrame } from "../../sim/frames.js"
-import { autoReply } from "../../sim/peer.js"
-import type { Simulation } from "../../sim/simulation.js"
+import { checksumHex, frame, type SentFrame, autoReply, type Simulation } from "../../sim/index.js"
 
 /** Rule 10: received bytes the device holds before framing them. */
 const STORE_BYTES = 512
