@@ -1,6 +1,9 @@
 import { frame, parseSent } from "./frames.js"
 import type { Simulation } from "./simulation.js"
 
+/** What the peer needs of a simulation (the VM's or the chip's): its serial server, clock and serial input. */
+export type PeerHost = Pick<Simulation, "serial" | "clock" | "inject">
+
 export interface PeerOptions {
     /** How long the peer takes to answer a REQ. */
     replyDelayMs: number
@@ -14,7 +17,7 @@ export interface PeerOptions {
  * A serial peer that answers every REQ the device sends with a RES after a
  * delay, on the simulation's virtual clock.
  */
-export function autoReply(sim: Simulation, options: PeerOptions) {
+export function autoReply(sim: PeerHost, options: PeerOptions) {
     const { replyDelayMs, drops = () => false, payload = seq => `ok${seq}` } = options
     sim.serial.onSend(chunk => {
         for (const sent of parseSent([chunk])) {
