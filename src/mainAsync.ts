@@ -21,7 +21,8 @@ let ackPending = false
 async function request(seq: number) {
     outbox.send(reqFrame(seq))
     led.show(requests.inFlight())
-    const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
+    // ds.millis() counts whole ms: one more keeps the TMO from coming a fraction of a ms before 1000 ms (seen on an RP2040)
+    const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()) + 1)
     if (payload) {
         outbox.send(ackFrame(seq, payload))
         ackPending = false

@@ -21,6 +21,13 @@ export interface CpuUse {
  */
 export class EmulatedTime {
     readonly use: CpuUse = { busyCycles: 0, idleCycles: 0 }
+    private readonly wakeListeners: ((sleptFromNanos: number, nowNanos: number) => void)[] = []
+    private sleepingSince?: number
+
+    /** Calls `listener` each time the core leaves a wait for an interrupt, with when that wait began. */
+    onWake(listener: (sleptFromNanos: number, nowNanos: number) => void): void {
+        this.wakeListeners.push(listener)
+    }
 
     constructor(private readonly simulator: Simulator) {}
 
@@ -40,6 +47,7 @@ export class EmulatedTime {
         const core = rp2040.core
         while (clock.nanos < untilNanos) {
             if (core.waiting) {
+                this.sleepingSince ??= clock.nanos
                 clock.tick(0) // alarms due now may wake the core
                 if (!core.waiting) continue
                 // with nothing due, 0 means no alarm at all
@@ -48,12 +56,19 @@ export class EmulatedTime {
                 clock.tick(wait)
                 this.use.idleCycles += wait / NANOS_PER_CYCLE
             } else {
+                if (this.sleepingSince !== undefined) this.woke()
                 const cycles = core.executeInstruction()
                 clock.tick(cycles * NANOS_PER_CYCLE)
                 this.use.busyCycles += cycles
             }
             if (stop()) return
         }
+    }
+
+    private woke() {
+        const since = this.sleepingSince!
+        this.sleepingSince = undefined
+        for (const listener of this.wakeListeners) listener(since, this.simulator.clock.nanos)
     }
 
     /** A copy of the counters now, to diff against later. */

@@ -55,6 +55,22 @@ function loadFraming(): Promise<JdUsbProtoClass> {
     return framingClass
 }
 
+/**
+ * JdUsbProto prints the bytes a device sends outside frames (its log: the boot
+ * messages, and DMESG when enabled) with console.debug, as "DEV: ..." lines,
+ * some from a timer of its own; unless asked for, they are left out.
+ */
+function hideDeviceLog() {
+    if (deviceLogHidden) return
+    deviceLogHidden = true
+    const debug = console.debug
+    console.debug = (...args: unknown[]) => {
+        if (typeof args[0] === "string" && /^DEV(-[NS])?: /.test(args[0])) return
+        debug(...args)
+    }
+}
+let deviceLogHidden = false
+
 /** A command to the USB bridge service itself (jacdac-c's usb bridge), broadcast by service class. */
 function bridgeCommand(command: number): Uint8Array {
     const flags = JD_FRAME_FLAG_IDENTIFIER_IS_SERVICE_CLASS | JD_FRAME_FLAG_COMMAND | JD_FRAME_FLAG_LOOPBACK
@@ -124,24 +140,12 @@ export class JacdacUsbBridge {
 
     /** Hands what the device sent so far to the framing, and so to the bus. */
     deliver(): void {
-        const bytes = this.fromDevice.splice(0)
-        if (!bytes.length) return
-        // JdUsbProto prints the device's log lines (bytes outside frames) with console.debug
-        const debug = console.debug
-        if (!this.showLog) console.debug = () => {}
-        try {
-            for (const chunk of bytes) this.io.onData(chunk)
-        } finally {
-            console.debug = debug
-        }
+        for (const chunk of this.fromDevice.splice(0)) this.io.onData(chunk)
     }
-
-    /** Whether the device's log lines are printed (they come only after `enablePackets(true)`, and at boot). */
-    private showLog = false
 
     /** Asks the device to send its Jacdac packets (and, with `log`, its DMESG lines) over USB. */
     async enablePackets(log = false): Promise<void> {
-        this.showLog = log
+        if (!log) hideDeviceLog()
         await this.framing.sendJDMessageAsync(bridgeCommand(UsbBridgeCmd.EnablePackets))
         if (log) await this.framing.sendJDMessageAsync(bridgeCommand(UsbBridgeCmd.EnableLog))
     }

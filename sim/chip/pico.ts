@@ -1,5 +1,5 @@
 // An emulated Raspberry Pi Pico: rp2040js with the flash, USB host and time this project adds.
-import { ConsoleLogger, LogLevel, Simulator } from "rp2040js"
+import { ConsoleLogger, GPIOPinState, LogLevel, Simulator } from "rp2040js"
 import { EmulatedTime } from "./emulatedTime.js"
 import { SpiNorFlash } from "./spiNorFlash.js"
 import { FlashSsi, QspiChipSelect } from "./ssi.js"
@@ -49,11 +49,16 @@ export class Pico {
         this.rp2040.gpio[pin].setInputValue(high)
     }
 
-    /** Calls `listener` with each change of what the chip drives on `pin` (true: high). */
+    /**
+     * Calls `listener` with each change of whether the chip drives `pin` high: an LED
+     * from the pin to ground is lit only then (the runtime turns it off by making the
+     * pin an input with its pull-down).
+     */
     watchOutput(pin: number, listener: (high: boolean) => void): void {
-        let last = this.rp2040.gpio[pin].outputValue
-        this.rp2040.gpio[pin].addListener(() => {
-            const high = this.rp2040.gpio[pin].outputValue
+        const gpio = this.rp2040.gpio[pin]
+        let last = gpio.value === GPIOPinState.High
+        gpio.addListener(state => {
+            const high = state === GPIOPinState.High
             if (high !== last) listener(high)
             last = high
         })
