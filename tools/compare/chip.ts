@@ -44,6 +44,8 @@ export interface ChipBuildFigures {
     pressToReqUs: Spread
     resToAckUs: Spread
     presses: number
+    /** Presses that got no REQ within 1 s (the device slept through them). */
+    lostPresses: number
     ram?: RamUse
     stalls: StallFigures
     /** Emulated ms each build ran, and the wall-clock seconds that took. */
@@ -65,7 +67,9 @@ export interface StallFigures {
 export interface LoopSweepPoint {
     loopMs: number
     idleBusyShare: number
+    /** Of the presses that got a REQ. */
     worstPressToReqUs: number
+    lostPresses: number
 }
 
 export interface ChipReport {
@@ -93,13 +97,20 @@ function spread(samples: number[]): Spread {
 
 const framesSince = (sim: ChipSimulation, since: number, type: string) => sim.frames.filter(f => f.at >= since && f.type === type)
 
-/** One press and its reply: press→REQ and RES→ACK in emulated µs. The gaps vary so presses meet the loop at every phase. */
-async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToReqUs: number; resToAckUs: number }> {
+/** A press the device never saw: the runtime slept through all of it (a timer stall). */
+const LOST_PRESS_MS = 1000
+
+/**
+ * One press and its reply: press→REQ and RES→ACK in emulated µs, or undefined when
+ * the press got no REQ (lost). The gaps vary so presses meet the loop at every phase.
+ */
+async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToReqUs: number; resToAckUs: number } | undefined> {
     await sim.advance(120 + ((i * 37) % 97))
     const since = sim.now
     await sim.press()
-    await sim.until(() => framesSince(sim, since, "REQ").length > 0, 2000, `the REQ of press ${i}`)
+    await sim.until(() => framesSince(sim, since, "REQ").length > 0 || sim.now - since > LOST_PRESS_MS, 2 * LOST_PRESS_MS)
     const req = framesSince(sim, since, "REQ")[0]
+    if (!req) return undefined
     const pressToReqUs = (req.at - sim.button.pressedAt.at(-1)!) * 1000
     await sim.advance(20 + ((i * 13) % 41))
     const resAt = sim.now
@@ -155,8 +166,9 @@ async function measureBuild(build: BuildName, s: ChipSettings, elf: string | und
         const loadBusyShare = await busyShareOver(sim, s.loadMs, true)
         await sim.advance(1200) // the load's requests finish or time out
         progress(`  ${build}: ${s.presses} presses, each answered`)
-        const cycles = []
-        for (let i = 0; i < s.presses; i++) cycles.push(await requestCycle(sim, i))
+        const results = []
+        for (let i = 0; i < s.presses; i++) results.push(await requestCycle(sim, i))
+        const cycles = results.filter(c => c !== undefined)
         const ram = elf ? ramUse(readElfSymbols(readFileSync(elf)), address => sim.pico.readWord(address)) : undefined
         const emulatedMs = sim.now - startMs
         return {
@@ -165,6 +177,7 @@ async function measureBuild(build: BuildName, s: ChipSettings, elf: string | und
             pressToReqUs: spread(cycles.map(c => c.pressToReqUs)),
             resToAckUs: spread(cycles.map(c => c.resToAckUs)),
             presses: s.presses,
+            lostPresses: s.presses - cycles.length,
             ram,
             stalls: stallFigures(stalls, emulatedMs),
             emulatedMs: round(emulatedMs, 0),
@@ -182,8 +195,13 @@ async function sweepPoint(loopMs: number, s: ChipSettings, progress: (m: string)
     try {
         const idleBusyShare = await busyShareOver(sim, s.sweepIdleMs, false)
         let worst = 0
-        for (let i = 0; i < s.sweepPresses; i++) worst = Math.max(worst, (await requestCycle(sim, i)).pressToReqUs)
-        return { loopMs, idleBusyShare: round(idleBusyShare, 4), worstPressToReqUs: round(worst, 1) }
+        let lost = 0
+        for (let i = 0; i < s.sweepPresses; i++) {
+            const cycle = await requestCycle(sim, i)
+            if (cycle) worst = Math.max(worst, cycle.pressToReqUs)
+            else lost++
+        }
+        return { loopMs, idleBusyShare: round(idleBusyShare, 4), worstPressToReqUs: round(worst, 1), lostPresses: lost }
     } finally {
         sim.stop()
     }

@@ -69,6 +69,7 @@ function figureRows(superloop: ChipBuildFigures, async: ChipBuildFigures): strin
         ["RES→ACK median / p90 / p99 / max", ...both(b => `${ms(b.resToAckUs.median)} / ${ms(b.resToAckUs.p90)} / ${ms(b.resToAckUs.p99)} / ${ms(b.resToAckUs.max)}`)],
         ["RES→ACK jitter (std. dev.)", ...both(b => ms(b.resToAckUs.jitter))],
         ["timer stalls (lost wake-ups ≥ 1 ms): count, longest", ...both(b => `${b.stalls.count} in ${(b.stalls.emulatedMs / 1000).toFixed(1)} s, ${b.stalls.longestMs.toFixed(1)} ms`)],
+        ["presses that got no REQ (slept through)", ...both(b => `${b.lostPresses} of ${b.presses}`)],
     ]
     if (superloop.ram && async.ram) {
         rows.push(["RAM: static (.data + .bss)", ...both(b => `${(b.ram!.staticBytes / 1024).toFixed(1)} KB`)])
@@ -92,9 +93,9 @@ export function chipReadmeSection(outcome: ChipOutcome, generatedAt: string): st
         "",
     ]
     if (loopSweep.length) {
-        lines.push("| superloop `LOOP_MS` | CPU busy, idle | worst press→REQ |", "| ---: | ---: | ---: |")
-        for (const p of loopSweep) lines.push(`| ${p.loopMs} | ${percent(p.idleBusyShare)} | ${ms(p.worstPressToReqUs)} |`)
-        lines.push(`| async (one point) | ${percent(async.idleBusyShare)} | ${ms(async.pressToReqUs.max)} |`, "")
+        lines.push("| superloop `LOOP_MS` | CPU busy, idle | worst press→REQ | presses with no REQ |", "| ---: | ---: | ---: | ---: |")
+        for (const p of loopSweep) lines.push(`| ${p.loopMs} | ${percent(p.idleBusyShare)} | ${ms(p.worstPressToReqUs)} | ${p.lostPresses} of ${settings.sweepPresses} |`)
+        lines.push(`| async (one point) | ${percent(async.idleBusyShare)} | ${ms(async.pressToReqUs.max)} | ${async.lostPresses} of ${async.presses} |`, "")
     }
     lines.push(CHIP_END)
     return lines.join("\n")
