@@ -124,3 +124,14 @@ async function download(url: string): Promise<Uint8Array> {
 export function readChipFiles(paths: ChipFilePaths): { runtime: Uint8Array; bootrom: Uint8Array } {
     return { runtime: readFileSync(paths.runtime), bootrom: readFileSync(paths.bootrom) }
 }
+
+export const ELF_ENV = "DEVS_RP2040_ELF"
+
+/**
+ * The runtime's ELF (its symbols), where there is one: `$DEVS_RP2040_ELF`, or beside
+ * the runtime image. DeviceScript's releases ship only the UF2, so this is optional.
+ */
+export function findRuntimeElf(runtime: string, env: Record<string, string | undefined> = process.env): string | undefined {
+    const candidates = [env[ELF_ENV], runtime.replace(/\.uf2$/, ".elf"), join(dirname(runtime), "devicescript-rp2040-pico.elf")]
+    return candidates.find((path): path is string => !!path && existsSync(path))
+}

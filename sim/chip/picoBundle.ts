@@ -67,11 +67,19 @@ function seedRuntimeCache(runtime: string, projectDir: string) {
     utimesSync(cached, now, now)
 }
 
-/** Runs `command` under `flock PORTS_LOCK` (as is, where flock is not installed). */
+/** The CLI's exit code when its ports are taken (by something that did not take the lock). */
+const EXIT_PORTS_IN_USE = 100
+const PORT_RETRIES = 6
+const PORT_RETRY_DELAY_MS = 10_000
+
+/** Runs `command` under `flock PORTS_LOCK` (as is, where flock is not installed), trying again while the ports are taken. */
 async function runLocked(command: string[], cwd: string): Promise<{ code: number; output: string }> {
-    const locked = await run(["flock", PORTS_LOCK, ...command], cwd)
-    if (locked.code !== 127 && !/flock: not found|ENOENT/.test(locked.output)) return locked
-    return run(command, cwd)
+    for (let attempt = 1; ; attempt++) {
+        let result = await run(["flock", PORTS_LOCK, ...command], cwd)
+        if (result.code === 127 || /flock: not found|ENOENT/.test(result.output)) result = await run(command, cwd)
+        if (result.code !== EXIT_PORTS_IN_USE || attempt >= PORT_RETRIES) return result
+        await new Promise(resolve => setTimeout(resolve, PORT_RETRY_DELAY_MS))
+    }
 }
 
 function run([program, ...args]: string[], cwd: string): Promise<{ code: number; output: string }> {

@@ -13,10 +13,11 @@ export interface TimerStall {
 }
 
 /**
- * `tim_set_timer` raises a delay below 10 us to 10, then takes 10 as the "max
- * sleep" marker and replaces it with `jd_max_sleep`; when that is 0 the alarm is
- * set for the current microsecond, which has passed by the time the comparator
- * sees it (or fires and is then cleared by the next line): the wake-up is lost.
+ * `tim_set_timer` raises a delay below 10 us to 10, and only then replaces the
+ * "max sleep" marker (JD_MIN_MAX_SLEEP) with `jd_max_sleep`; when that is 0 the
+ * alarm is set for the current microsecond, which has passed by the time the
+ * comparator sees it (or fires and is then cleared by the next line): the wake-up
+ * is lost.
  * This records each alarm written for now or the past, and how long the core
  * slept after it. Waits shorter than `minMs` (another interrupt came soon) are
  * not stalls.

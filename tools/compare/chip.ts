@@ -1,7 +1,7 @@
 // The on-chip comparison: both builds on the emulated Pico (the real DeviceScript runtime in rp2040js), in emulated time.
-import { existsSync, readFileSync } from "node:fs"
-import { dirname, join } from "node:path"
+import { readFileSync } from "node:fs"
 import { ROOT, type BuildName } from "../../sim/builds.js"
+import { findRuntimeElf } from "../../sim/chip/chipFiles.js"
 import { ChipFiles, MissingChipFile, startChip, superloopVariantImage, type ChipSimulation } from "../../sim/chip/index.js"
 import { ramUse, readElfSymbols, type RamUse } from "../../sim/chip/elfSymbols.js"
 import { TimerStalls, type TimerStall } from "../../sim/chip/timerStalls.js"
@@ -11,7 +11,6 @@ import { mean, median, percentile, round } from "./stats.js"
 export const LOOP_SWEEP_MS = [1, 2, 5, 10, 20, 50]
 /** The fixed load: a press every LOAD_PRESS_EVERY_MS, answered after LOAD_REPLY_MS. */
 export const CHIP_LOAD = { pressEveryMs: 200, replyDelayMs: 50 }
-export const ELF_ENV = "DEVS_RP2040_ELF"
 
 export interface ChipSettings {
     quick: boolean
@@ -150,11 +149,6 @@ function stallFigures(watch: TimerStalls, emulatedMs: number): StallFigures {
     }
 }
 
-function findElf(runtime: string): string | undefined {
-    const candidates = [process.env[ELF_ENV], runtime.replace(/\.uf2$/, ".elf"), join(dirname(runtime), "devicescript-rp2040-pico.elf")]
-    return candidates.find((path): path is string => !!path && existsSync(path))
-}
-
 async function measureBuild(build: BuildName, s: ChipSettings, elf: string | undefined, progress: (m: string) => void): Promise<ChipBuildFigures> {
     const wallStart = performance.now()
     const sim = await startChip({ build })
@@ -217,7 +211,7 @@ export async function chipComparison(quick: boolean, progress: (m: string) => vo
         throw e
     }
     const s = chipSettings(quick)
-    const elf = findElf(runtime)
+    const elf = findRuntimeElf(runtime)
     const superloop = await measureBuild("superloop", s, elf, progress)
     const async = await measureBuild("async", s, elf, progress)
     const loopSweep: LoopSweepPoint[] = []
