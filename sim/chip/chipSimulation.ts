@@ -16,6 +16,8 @@ export interface ChipSimulationOptions {
 
 /** Emulated time runs in slices this long (ns) between looks at the host side; a slice ends early when the device sends. */
 const SLICE_NS = 1_000_000
+/** The host bus's own device ID (jacdac-ts would draw one at random). */
+const HOST_DEVICE_ID = "c41b0a5700000001"
 /** The runtime sends RDY about 1.23 s after reset. */
 const READY_WITHIN_MS = 5000
 
@@ -39,7 +41,7 @@ export class ChipSimulation {
     private constructor(private readonly options: ChipSimulationOptions) {
         this.restoreRandom = stubMathRandom()
         this.pico = new Pico(options.image)
-        this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true })
+        this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true, deviceId: HOST_DEVICE_ID })
         this.peripherals = new Peripherals(this.bus, () => this.pico.time.millis)
         this.serial = this.peripherals.serial
         this.button = new GpioButton(this.pico, this.clock)

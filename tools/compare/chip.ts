@@ -66,8 +66,8 @@ export interface StallFigures {
 export interface LoopSweepPoint {
     loopMs: number
     idleBusyShare: number
-    /** Of the presses that got a REQ. */
-    worstPressToReqUs: number
+    /** Of the presses that got a REQ; null when none did. */
+    worstPressToReqUs: number | null
     lostPresses: number
 }
 
@@ -195,7 +195,8 @@ async function sweepPoint(loopMs: number, s: ChipSettings, progress: (m: string)
             if (cycle) worst = Math.max(worst, cycle.pressToReqUs)
             else lost++
         }
-        return { loopMs, idleBusyShare: round(idleBusyShare, 4), worstPressToReqUs: round(worst, 1), lostPresses: lost }
+        const worstPressToReqUs = lost === s.sweepPresses ? null : round(worst, 1)
+        return { loopMs, idleBusyShare: round(idleBusyShare, 4), worstPressToReqUs, lostPresses: lost }
     } finally {
         sim.stop()
     }

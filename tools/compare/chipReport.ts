@@ -1,5 +1,5 @@
 // The on-chip comparison as a chart (the LOOP_MS design curve) and as README sections.
-import type { ChipBuildFigures, ChipOutcome, ChipReport, LoopSweepPoint } from "./chip.js"
+import type { ChipBuildFigures, ChipOutcome, ChipReport } from "./chip.js"
 
 const COLORS = { superloop: "#d9480f", async: "#1971c2" }
 const FONT = `font-family="system-ui, sans-serif" font-size="12"`
@@ -21,9 +21,9 @@ export function loopSweepChart(report: ChipReport): string {
     const top = 40
     const bottom = 50
     const async = { idleBusyShare: report.async.idleBusyShare, worstPressToReqUs: report.async.pressToReqUs.max }
-    const points: (LoopSweepPoint | typeof async)[] = [...report.loopSweep, async]
+    const points = [...report.loopSweep, async]
     const maxX = Math.max(...points.map(p => p.idleBusyShare)) * 1.1 || 1
-    const maxY = Math.max(...points.map(p => p.worstPressToReqUs)) * 1.1 || 1
+    const maxY = Math.max(...points.map(p => p.worstPressToReqUs ?? 0)) * 1.15 || 1
     const x = (share: number) => left + ((width - left - right) * share) / maxX
     const y = (us: number) => height - bottom - ((height - top - bottom) * us) / maxY
     const body = [
@@ -39,14 +39,19 @@ export function loopSweepChart(report: ChipReport): string {
         body.push(`<text x="${x(share)}" y="${height - bottom + 16}" ${FONT} text-anchor="middle">${(share * 100).toFixed(0)}</text>`)
         body.push(`<text x="${left - 6}" y="${y(us) + 4}" ${FONT} text-anchor="end">${(us / 1000).toFixed(0)}</text>`)
     }
+    // points where every press was lost have no worst press→REQ: drawn hollow, at the top
     const sweep = [...report.loopSweep].sort((a, b) => a.loopMs - b.loopMs)
-    if (sweep.length > 1) {
-        const path = sweep.map(p => `${x(p.idleBusyShare).toFixed(1)},${y(p.worstPressToReqUs).toFixed(1)}`).join(" ")
+    const plotted = sweep.filter(p => p.worstPressToReqUs !== null)
+    if (plotted.length > 1) {
+        const path = plotted.map(p => `${x(p.idleBusyShare).toFixed(1)},${y(p.worstPressToReqUs!).toFixed(1)}`).join(" ")
         body.push(`<polyline points="${path}" fill="none" stroke="${COLORS.superloop}" stroke-width="1.5"/>`)
     }
     for (const p of sweep) {
-        body.push(`<circle cx="${x(p.idleBusyShare)}" cy="${y(p.worstPressToReqUs)}" r="4" fill="${COLORS.superloop}"/>`)
-        body.push(`<text x="${x(p.idleBusyShare) + 7}" y="${y(p.worstPressToReqUs) - 5}" ${FONT}>superloop ${p.loopMs} ms</text>`)
+        const cy = p.worstPressToReqUs === null ? top + 8 : y(p.worstPressToReqUs)
+        const fill = p.worstPressToReqUs === null ? "white" : COLORS.superloop
+        const lost = p.lostPresses ? ` (${p.lostPresses}/${report.settings.sweepPresses} presses lost)` : ""
+        body.push(`<circle cx="${x(p.idleBusyShare)}" cy="${cy}" r="4" fill="${fill}" stroke="${COLORS.superloop}"/>`)
+        body.push(`<text x="${x(p.idleBusyShare) + 7}" y="${cy - 5}" ${FONT}>superloop ${p.loopMs} ms${lost}</text>`)
     }
     body.push(`<circle cx="${x(async.idleBusyShare)}" cy="${y(async.worstPressToReqUs)}" r="5" fill="${COLORS.async}"/>`)
     body.push(`<text x="${x(async.idleBusyShare) + 8}" y="${y(async.worstPressToReqUs) + 4}" ${FONT} fill="${COLORS.async}">async</text>`)
@@ -73,7 +78,7 @@ function figureRows(superloop: ChipBuildFigures, async: ChipBuildFigures): strin
     ]
     if (superloop.ram && async.ram) {
         rows.push(["RAM: static (.data + .bss)", ...both(b => `${(b.ram!.staticBytes / 1024).toFixed(1)} KB`)])
-        rows.push(["RAM: heap in use (C heap, DeviceScript heap included)", ...both(b => `${(b.ram!.heapBytes / 1024).toFixed(1)} KB`)])
+        rows.push(["RAM: C heap in use (the DeviceScript heap is one fixed block in it)", ...both(b => `${(b.ram!.heapBytes / 1024).toFixed(1)} KB`)])
     }
     return rows
 }
@@ -94,7 +99,10 @@ export function chipReadmeSection(outcome: ChipOutcome, generatedAt: string): st
     ]
     if (loopSweep.length) {
         lines.push("| superloop `LOOP_MS` | CPU busy, idle | worst press→REQ | presses with no REQ |", "| ---: | ---: | ---: | ---: |")
-        for (const p of loopSweep) lines.push(`| ${p.loopMs} | ${percent(p.idleBusyShare)} | ${ms(p.worstPressToReqUs)} | ${p.lostPresses} of ${settings.sweepPresses} |`)
+        for (const p of loopSweep) {
+            const worst = p.worstPressToReqUs === null ? "no REQ at all" : ms(p.worstPressToReqUs)
+            lines.push(`| ${p.loopMs} | ${percent(p.idleBusyShare)} | ${worst} | ${p.lostPresses} of ${settings.sweepPresses} |`)
+        }
         lines.push(`| async (one point) | ${percent(async.idleBusyShare)} | ${ms(async.pressToReqUs.max)} | ${async.lostPresses} of ${async.presses} |`, "")
     }
     lines.push(CHIP_END)
