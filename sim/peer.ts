@@ -11,7 +11,7 @@ export interface PeerOptions {
     payload?: (seq: number) => string
 }
 
-/** Where the peer listens and answers: a `Simulation`, or the parts on any bus with that bus's scheduler. */
+/** Where the peer listens and answers: a `Simulation`, the emulated chip, or the parts on any bus with that bus's scheduler. */
 export interface PeerHost {
     readonly serial: SimSerial
     readonly clock: Pick<Scheduler, "setTimeout">

@@ -23,7 +23,8 @@ async function request(seq: number) {
     // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
     await outbox.sendAndWait(reqFrame(seq))
     requests.sent(seq, ds.millis())
-    const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
+    // ds.millis() counts whole ms: one more keeps the TMO from coming a fraction of a ms before 1000 ms (seen on an RP2040)
+    const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()) + 1)
     if (payload) {
         outbox.send(ackFrame(seq, payload))
         ackPending = false

@@ -1,5 +1,5 @@
 // `npm run compare [-- --quick]`: both builds through the same scenarios, side by side.
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { build, buildAll, ROOT } from "../../sim/index.js"
 import { runMain } from "../errors.js"
@@ -30,6 +30,8 @@ import {
 import { median, percentile, round } from "./stats.js"
 import { vmInstrumentation } from "./instrumentedVm.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./overload.js"
+import { chipComparison, chipJson, type ChipOutcome } from "./chip.js"
+import { CHART_END, CHART_FILE, CHART_START, CHIP_END, CHIP_START, chipChartSection, chipReadmeSection, loopSweepChart, replaceBetween } from "./chipReport.js"
 
 const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
@@ -108,8 +110,36 @@ function latencyChart(title: string, samples: Record<string, LatencySample[]>) {
     )
 }
 
+/** The on-chip part: its chart, its key in compare.json, and (full runs) its README sections. */
+async function chipPart(quick: boolean, out: string, json: Record<string, unknown>): Promise<ChipOutcome> {
+    progress(`on an emulated Pico${quick ? " (quick: fewer presses, no LOOP_MS sweep)" : ""}`)
+    const chip = await chipComparison(quick, progress)
+    if ("skipped" in chip) progress(`  skipped: ${chip.skipped}`)
+    else if (chip.report.loopSweep.length) writeFileSync(join(out, CHART_FILE), loopSweepChart(chip.report))
+    json.chip = chipJson(chip)
+    if (!quick) {
+        let readme = readFileSync(README, "utf8")
+        readme = replaceBetween(readme, CHIP_START, CHIP_END, chipReadmeSection(chip, new Date().toISOString()))
+        readme = replaceBetween(readme, CHART_START, CHART_END, chipChartSection(chip))
+        writeFileSync(README, readme)
+    }
+    return chip
+}
+
+/** `--chip-only`: reruns the on-chip part alone and puts it into the existing compare.json. */
+async function chipOnly(quick: boolean) {
+    const out = quick ? QUICK_REPORTS : REPORTS
+    mkdirSync(out, { recursive: true })
+    const path = join(out, "compare.json")
+    const json = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {}
+    await chipPart(quick, out, json)
+    writeFileSync(path, JSON.stringify(json, null, 2) + "\n")
+    progress(`done: ${relative(ROOT, path)} (chip)${quick ? "" : ", README.md"}`)
+}
+
 async function main() {
-    const options = parseOptions(process.argv.slice(2), { quick: "flag" }, "usage: npm run compare [-- --quick]", COMPARE_HELP)
+    const options = parseOptions(process.argv.slice(2), { quick: "flag", "chip-only": "flag" }, "usage: npm run compare [-- --quick] [--chip-only]", COMPARE_HELP)
+    if (options["chip-only"]) return chipOnly(options.quick ?? false)
     const s = settings(options.quick ?? false)
     progress(`${s.quick ? "quick" : "full"} run: building both builds and an empty program`)
     buildAll([...BUILDS])
@@ -184,10 +214,12 @@ async function main() {
     report.durationSeconds = round(elapsedSeconds(), 1)
     report.load = LOAD
 
-    writeFileSync(join(out, "compare.json"), JSON.stringify({ ...toJson(report), overload }, null, 2) + "\n")
+    const json: Record<string, unknown> = { ...toJson(report), overload }
     writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, s.quick))
     if (!s.quick) writeFileSync(README, withReadmeSection(readFileSync(README, "utf8"), renderReadmeSection(report)))
     if (!s.quick) recordOverload(overload, "npm run compare")
+    await chipPart(s.quick, out, json)
+    writeFileSync(join(out, "compare.json"), JSON.stringify(json, null, 2) + "\n")
     console.log(renderTerminalTable(report))
     const where = relative(ROOT, out)
     progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${s.quick ? "" : ", README.md"}`)

@@ -1,0 +1,58 @@
+// The pico_button_led board around the chip: a push-button on GP15 (to ground) and the LED on GP25.
+import type { SimClock } from "../clock.js"
+import type { Pico } from "./pico.js"
+
+export const BUTTON_PIN = 15
+export const LED_PIN = 25
+
+/** How long a finger holds the button down, and keeps it up before the next press. */
+const HOLD_MS = 50
+const RELEASE_MS = 50
+
+/**
+ * The button as a finger presses it: down (the pin low) for HOLD_MS, then up.
+ * Presses asked for while one is under way follow it, RELEASE_MS apart, so a
+ * burst of presses stays a burst of distinct presses.
+ */
+export class GpioButton {
+    /** When each press went down, in emulated ms. */
+    readonly pressedAt: number[] = []
+    private busyUntil = 0
+
+    constructor(
+        private readonly pico: Pico,
+        private readonly clock: SimClock,
+    ) {
+        pico.driveInput(BUTTON_PIN, true)
+    }
+
+    /** Schedules one press; it starts now, or as soon as the one before it is over. */
+    press(): void {
+        const start = Math.max(this.clock.now, this.busyUntil)
+        this.busyUntil = start + HOLD_MS + RELEASE_MS
+        this.clock.setTimeout(() => {
+            this.pressedAt.push(this.pico.time.millis)
+            this.pico.driveInput(BUTTON_PIN, false)
+        }, start - this.clock.now)
+        this.clock.setTimeout(() => this.pico.driveInput(BUTTON_PIN, true), start + HOLD_MS - this.clock.now)
+    }
+}
+
+export interface PinChange {
+    /** Emulated ms. */
+    at: number
+    on: boolean
+}
+
+/** The LED pin as the chip drives it. */
+export class LedPin {
+    readonly changes: PinChange[] = []
+
+    constructor(pico: Pico) {
+        pico.watchOutput(LED_PIN, on => this.changes.push({ at: pico.time.millis, on }))
+    }
+
+    get isOn(): boolean {
+        return this.changes.at(-1)?.on ?? false
+    }
+}

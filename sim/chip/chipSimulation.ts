@@ -1,0 +1,127 @@
+// Both firmware builds on an emulated Pico: the real DeviceScript runtime, its Jacdac over USB to a jacdac-ts bus.
+import { JDBus } from "jacdac-ts"
+import { VirtualClock } from "../clock.js"
+import type { SentFrame } from "../frames.js"
+import { Peripherals } from "../peripherals.js"
+import { GpioButton, LedPin } from "./board.js"
+import { JacdacUsbBridge } from "./jacdacUsbBridge.js"
+import { Pico, type PicoImage } from "./pico.js"
+import { stubMathRandom } from "./repeatableRandom.js"
+
+export interface ChipSimulationOptions {
+    image: PicoImage
+    /** Ask the runtime for its log (DMESG) over USB and print it. */
+    verbose?: boolean
+}
+
+/** Emulated time runs in slices this long (ns) between looks at the host side; a slice ends early when the device sends. */
+const SLICE_NS = 1_000_000
+/** The host bus's own device ID (jacdac-ts would draw one at random). */
+const HOST_DEVICE_ID = "c41b0a5700000001"
+/** The runtime sends RDY about 1.23 s after reset. */
+const READY_WITHIN_MS = 5000
+
+/**
+ * The chip and its surroundings on one emulated clock: the host's jacdac-ts bus
+ * (a VirtualClock kept in step with the chip) with the serial peer on it, the
+ * button on GP15 and the LED on GP25.
+ */
+export class ChipSimulation {
+    readonly pico: Pico
+    readonly clock = new VirtualClock()
+    readonly bus: JDBus
+    readonly peripherals: Peripherals
+    readonly serial: Peripherals["serial"]
+    readonly button: GpioButton
+    readonly led: LedPin
+    private bridge!: JacdacUsbBridge
+    private packetsEnabled = false
+    private readonly restoreRandom: () => void
+
+    private constructor(private readonly options: ChipSimulationOptions) {
+        this.restoreRandom = stubMathRandom()
+        this.pico = new Pico(options.image)
+        this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true, deviceId: HOST_DEVICE_ID })
+        this.peripherals = new Peripherals(this.bus, () => this.pico.time.millis)
+        this.serial = this.peripherals.serial
+        this.button = new GpioButton(this.pico, this.clock)
+        this.led = new LedPin(this.pico)
+    }
+
+    static async start(options: ChipSimulationOptions): Promise<ChipSimulation> {
+        const sim = new ChipSimulation(options)
+        sim.bridge = await JacdacUsbBridge.connect(sim.pico.usb, sim.bus)
+        sim.peripherals.plugSerial()
+        sim.bus.start()
+        sim.bus.backgroundRefreshRegisters = false
+        return sim
+    }
+
+    /** Emulated ms since reset. */
+    get now(): number {
+        return this.pico.time.millis
+    }
+
+    /** Runs the chip and the host side for `ms` of emulated time. */
+    async advance(ms: number): Promise<void> {
+        const { time } = this.pico
+        const end = time.nanos + ms * 1e6
+        while (time.nanos < end) {
+            time.run(Math.min(end, time.nanos + SLICE_NS), () => this.bridge.hasPending)
+            await this.hostCatchesUp()
+        }
+    }
+
+    /** The host sees what the device sent, its clock reaches the chip's, and its timers due by then run. */
+    private async hostCatchesUp() {
+        if (!this.packetsEnabled && this.bridge.deviceConnected) {
+            this.packetsEnabled = true
+            await this.bridge.enablePackets(this.options.verbose)
+        }
+        this.bridge.deliver()
+        const behind = Math.floor(this.now) - this.clock.now
+        await this.clock.advance(Math.max(0, behind))
+    }
+
+    /** Every frame the device has sent so far, stamped in emulated ms. */
+    get frames(): SentFrame[] {
+        return this.peripherals.frames
+    }
+
+    bodies(since = 0): string[] {
+        return this.peripherals.bodies(since)
+    }
+
+    /** Runs until the device has sent RDY. */
+    async untilReady(): Promise<SentFrame> {
+        for (let waited = 0; waited < READY_WITHIN_MS; waited += 10) {
+            const rdy = this.frames.find(f => f.type === "RDY")
+            if (rdy) return rdy
+            await this.advance(10)
+        }
+        throw new Error(`no RDY within ${READY_WITHIN_MS} ms of emulated time (USB ${this.bridge.deviceConnected ? "connected" : "never enumerated"})`)
+    }
+
+    /** Runs, 1 ms at a time, until `done()` holds; fails after `withinMs`. */
+    async until(done: () => boolean, withinMs: number, what = "the condition"): Promise<void> {
+        for (let waited = 0; !done(); waited += 1) {
+            if (waited >= withinMs) throw new Error(`${what} did not happen within ${withinMs} ms`)
+            await this.advance(1)
+        }
+    }
+
+    /** A press of the button on GP15 (it goes down now, or after the press under way). */
+    async press(): Promise<void> {
+        this.button.press()
+    }
+
+    /** Sends `data` to the device over serial (the serial peer's `received` reports). */
+    inject(data: string | Uint8Array, chunkSize?: number | number[]): Promise<void> {
+        return this.peripherals.inject(data, chunkSize)
+    }
+
+    stop(): void {
+        void this.bus.stop()
+        this.restoreRandom()
+    }
+}

@@ -1,0 +1,79 @@
+// The scripted scenario `npm run sim` and `npm run chip` play, and its side-by-side transcript.
+import { frame, type SentFrame } from "./frames.js"
+import { autoReply, type PeerHost } from "./peer.js"
+
+export const REPLY_DELAY_MS = 120
+export const DROPPED_SEQ = 2
+export const END_MS = 4000
+
+/** What the scenario drives: a device in the simulator or on the emulated chip. */
+export interface ScenarioTarget extends PeerHost {
+    readonly now: number
+    advance(ms: number): Promise<void>
+    press(): Promise<void>
+    readonly frames: SentFrame[]
+}
+
+type Action = { at: number; what: string; run: (target: ScenarioTarget) => Promise<void> }
+
+const press: Action["run"] = target => target.press()
+export const scenario: Action[] = [
+    { at: 0, what: "press", run: press },
+    { at: 400, what: "press", run: press },
+    { at: 800, what: `press (the peer drops seq ${DROPPED_SEQ})`, run: press },
+    { at: 1200, what: "corrupted frame", run: target => target.inject(frame("RES,1,x", "00")) },
+    { at: 1300, what: "reply to no request", run: target => target.inject(frame("RES,77,stray")) },
+    ...Array.from({ length: 6 }, (_, i) => ({ at: 2200 + i, what: "press (burst)", run: press })),
+    { at: 2600, what: "garbage, then a frame too long", run: target => target.inject(`noise$${"x".repeat(90)}\r\n`) },
+]
+
+export interface Row {
+    at: number
+    /** "input", or the build whose device sent it. */
+    column: string
+    text: string
+}
+
+/** The scenario's inputs, as transcript rows. */
+export function inputRows(): Row[] {
+    return scenario.map(a => ({ at: a.at, column: "input", text: a.what }))
+}
+
+/**
+ * Plays the scenario on a ready target whose peer answers each REQ after
+ * REPLY_DELAY_MS (and drops DROPPED_SEQ); returns what the device sent, and
+ * when its LED changed, as rows timed from the scenario's start.
+ */
+export async function playScenario(target: ScenarioTarget, column: string, ledChanges: () => { at: number; on: boolean }[]): Promise<Row[]> {
+    autoReply(target, { replyDelayMs: REPLY_DELAY_MS, drops: seq => seq === DROPPED_SEQ })
+    const start = target.now
+    for (const action of scenario) {
+        await target.advance(start + action.at - target.now)
+        await action.run(target)
+    }
+    await target.advance(start + END_MS - target.now)
+    const rows: Row[] = target.frames
+        .filter(f => f.at >= start && f.type !== "RDY")
+        .map(f => ({ at: f.at - start, column, text: `→ ${f.body}` }))
+    for (const change of ledChanges()) {
+        if (change.at >= start) rows.push({ at: change.at - start, column, text: change.on ? "LED on" : "LED off" })
+    }
+    return rows
+}
+
+/** Prints the rows in columns: input, then one per build, by time (`decimals` for emulated fractions of a ms). */
+export function printSideBySide(rows: Row[], columns: { name: string; title: string }[], decimals = 0) {
+    const width = 28
+    const timeWidth = 6 + (decimals ? decimals + 1 : 0)
+    console.log(`${"ms".padStart(timeWidth)}  ${columns.map((c, i) => (i < columns.length - 1 ? c.title.padEnd(width) : c.title)).join("")}`)
+    const stamp = (at: number) => at.toFixed(decimals)
+    const times = [...new Set(rows.map(r => stamp(r.at)))].sort((a, b) => Number(a) - Number(b))
+    for (const at of times) {
+        const cells = columns.map(c => rows.filter(r => stamp(r.at) === at && r.column === c.name).map(r => r.text))
+        const height = Math.max(...cells.map(c => c.length))
+        for (let line = 0; line < height; line++) {
+            const time = (line === 0 ? at : "").padStart(timeWidth)
+            console.log(`${time}  ${cells.map((c, i) => (c[line] ?? "").padEnd(i < cells.length - 1 ? width : 0)).join("")}`)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+// `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
+// through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
+import { BUILDS, type BuildName, ROOT, BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../sim/index.js"
+import { runMain, UserError } from "./errors.js"
+import { parseOptions } from "./options.js"
+
+const USAGE =
+    "usage: npm run chip -- [--build superloop|async] [--runtime FILE] [--bootrom FILE] [--verbose]\n" +
+    `  --runtime  DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2); else $${RUNTIME_ENV}, else .devicescript/cache/, else downloaded there\n` +
+    `  --bootrom  the RP2040 boot ROM (16 KB); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
+    "  without --build, both builds run, side by side"
+const SPEC = { build: "string", runtime: "string", bootrom: "string", verbose: "flag" } as const
+
+function chosenBuilds(build: string | undefined): BuildName[] {
+    const names = Object.keys(BUILDS) as BuildName[]
+    if (build === undefined) return names
+    if (!names.includes(build as BuildName)) throw new UserError(`unknown build "${build}"; use one of: ${names.join(", ")}`)
+    return [build as BuildName]
+}
+
+async function runBuild(build: BuildName, options: { runtime?: string; bootrom?: string; verbose?: boolean }) {
+    const sim = await startChip({ build, files: { runtime: options.runtime, bootrom: options.bootrom }, verbose: options.verbose })
+    const readyAt = sim.now
+    const before = sim.pico.time.snapshot()
+    const rows = await playScenario(sim, build, () => sim.led.changes)
+    const busyShare = sim.pico.time.busyShareSince(before)
+    sim.stop()
+    return { rows, readyAt, busyShare }
+}
+
+async function main() {
+    const args = process.argv.slice(2)
+    if (args.includes("--help") || args.includes("-h")) return console.log(USAGE)
+    const options = parseOptions(args, SPEC, USAGE.split("\n")[0])
+    const builds = chosenBuilds(options.build)
+    const files = await new ChipFiles({ projectDir: ROOT, runtime: options.runtime, bootrom: options.bootrom }).find().catch(e => {
+        throw e instanceof MissingChipFile ? new UserError(e.message) : e
+    })
+    console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (emulated time) and drops seq ${DROPPED_SEQ}; presses are 50 ms down, 50 ms up`)
+    const rows: Row[] = inputRows()
+    const summary: string[] = []
+    for (const build of builds) {
+        const started = performance.now()
+        const run = await runBuild(build, { ...files, verbose: options.verbose })
+        rows.push(...run.rows)
+        const wall = (performance.now() - started) / 1000
+        summary.push(
+            `${build}: RDY ${run.readyAt.toFixed(1)} ms after reset; CPU busy ${(run.busyShare * 100).toFixed(1)} % of the scenario's cycles (${wall.toFixed(0)} s of wall time)`,
+        )
+    }
+    console.log("")
+    printSideBySide(rows, [{ name: "input", title: "input" }, ...builds.map(b => ({ name: b, title: `${b} sends` }))], 1)
+    console.log(`\n${summary.join("\n")}`)
+}
+
+runMain(main)

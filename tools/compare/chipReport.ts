@@ -1,0 +1,128 @@
+// The on-chip comparison as a chart (the LOOP_MS design curve) and as README sections.
+import type { ChipBuildFigures, ChipOutcome, ChipReport } from "./chip.js"
+
+const COLORS = { superloop: "#d9480f", async: "#1971c2" }
+const FONT = `font-family="system-ui, sans-serif" font-size="12"`
+export const CHART_FILE = "chip-loop-sweep.svg"
+export const CHIP_START = "<!-- chip:start -->"
+export const CHIP_END = "<!-- chip:end -->"
+export const CHART_START = "<!-- chip-chart:start -->"
+export const CHART_END = "<!-- chip-chart:end -->"
+
+const percent = (share: number) => `${(share * 100).toFixed(1)} %`
+const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
+
+/** Idle CPU share (x) against worst press→REQ (y): the superloop's LOOP_MS curve, and async as one point. */
+export function loopSweepChart(report: ChipReport): string {
+    const width = 640
+    const height = 360
+    const left = 70
+    const right = 30
+    const top = 40
+    const bottom = 50
+    const async = { idleBusyShare: report.async.idleBusyShare, worstPressToReqUs: report.async.pressToReqUs.max }
+    const points = [...report.loopSweep, async]
+    const maxX = Math.max(...points.map(p => p.idleBusyShare)) * 1.1 || 1
+    const maxY = Math.max(...points.map(p => p.worstPressToReqUs ?? 0)) * 1.15 || 1
+    const x = (share: number) => left + ((width - left - right) * share) / maxX
+    const y = (us: number) => height - bottom - ((height - top - bottom) * us) / maxY
+    const body = [
+        `<text x="10" y="22" ${FONT} font-weight="bold">On an emulated Pico: idle CPU busy share vs worst press→REQ (emulated time)</text>`,
+        `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#333"/>`,
+        `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="#333"/>`,
+        `<text x="${(left + width - right) / 2}" y="${height - 12}" ${FONT} text-anchor="middle">CPU busy while idle (% of cycles)</text>`,
+        `<text x="16" y="${(top + height - bottom) / 2}" ${FONT} text-anchor="middle" transform="rotate(-90 16 ${(top + height - bottom) / 2})">worst press→REQ (ms)</text>`,
+    ]
+    for (let i = 0; i <= 4; i++) {
+        const share = (maxX * i) / 4
+        const us = (maxY * i) / 4
+        body.push(`<text x="${x(share)}" y="${height - bottom + 16}" ${FONT} text-anchor="middle">${(share * 100).toFixed(0)}</text>`)
+        body.push(`<text x="${left - 6}" y="${y(us) + 4}" ${FONT} text-anchor="end">${(us / 1000).toFixed(0)}</text>`)
+    }
+    // points where every press was lost have no worst press→REQ: drawn hollow, at the top
+    const sweep = [...report.loopSweep].sort((a, b) => a.loopMs - b.loopMs)
+    const plotted = sweep.filter(p => p.worstPressToReqUs !== null)
+    if (plotted.length > 1) {
+        const path = plotted.map(p => `${x(p.idleBusyShare).toFixed(1)},${y(p.worstPressToReqUs!).toFixed(1)}`).join(" ")
+        body.push(`<polyline points="${path}" fill="none" stroke="${COLORS.superloop}" stroke-width="1.5"/>`)
+    }
+    for (const p of sweep) {
+        const cy = p.worstPressToReqUs === null ? top + 8 : y(p.worstPressToReqUs)
+        const fill = p.worstPressToReqUs === null ? "white" : COLORS.superloop
+        const lost = p.lostPresses ? ` (${p.lostPresses}/${report.settings.sweepPresses} presses lost)` : ""
+        body.push(`<circle cx="${x(p.idleBusyShare)}" cy="${cy}" r="4" fill="${fill}" stroke="${COLORS.superloop}"/>`)
+        body.push(`<text x="${x(p.idleBusyShare) + 7}" y="${cy - 5}" ${FONT}>superloop ${p.loopMs} ms${lost}</text>`)
+    }
+    body.push(`<circle cx="${x(async.idleBusyShare)}" cy="${y(async.worstPressToReqUs)}" r="5" fill="${COLORS.async}"/>`)
+    body.push(`<text x="${x(async.idleBusyShare) + 8}" y="${y(async.worstPressToReqUs) + 4}" ${FONT} fill="${COLORS.async}">async</text>`)
+    return [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+        `<rect width="${width}" height="${height}" fill="white"/>`,
+        ...body,
+        "</svg>",
+        "",
+    ].join("\n")
+}
+
+function figureRows(superloop: ChipBuildFigures, async: ChipBuildFigures): string[][] {
+    const both = (f: (b: ChipBuildFigures) => string) => [f(superloop), f(async)]
+    const rows: [string, ...string[]][] = [
+        ["CPU busy, idle", ...both(b => percent(b.idleBusyShare))],
+        ["CPU busy, a press every 200 ms answered after 50 ms", ...both(b => percent(b.loadBusyShare))],
+        ["press→REQ median / p90 / p99 / max", ...both(b => `${ms(b.pressToReqUs.median)} / ${ms(b.pressToReqUs.p90)} / ${ms(b.pressToReqUs.p99)} / ${ms(b.pressToReqUs.max)}`)],
+        ["press→REQ jitter (std. dev.)", ...both(b => ms(b.pressToReqUs.jitter))],
+        ["RES→ACK median / p90 / p99 / max", ...both(b => `${ms(b.resToAckUs.median)} / ${ms(b.resToAckUs.p90)} / ${ms(b.resToAckUs.p99)} / ${ms(b.resToAckUs.max)}`)],
+        ["RES→ACK jitter (std. dev.)", ...both(b => ms(b.resToAckUs.jitter))],
+        ["timer stalls (lost wake-ups ≥ 1 ms): count, longest", ...both(b => `${b.stalls.count} in ${(b.stalls.emulatedMs / 1000).toFixed(1)} s, ${b.stalls.longestMs.toFixed(1)} ms`)],
+        ["presses that got no REQ (slept through)", ...both(b => `${b.lostPresses} of ${b.presses}`)],
+    ]
+    if (superloop.ram && async.ram) {
+        rows.push(["RAM: static (.data + .bss)", ...both(b => `${(b.ram!.staticBytes / 1024).toFixed(1)} KB`)])
+        rows.push(["RAM: C heap in use (the DeviceScript heap is one fixed block in it)", ...both(b => `${(b.ram!.heapBytes / 1024).toFixed(1)} KB`)])
+    }
+    return rows
+}
+
+/** The figures of the "On an emulated Pico" section, between its markers. */
+export function chipReadmeSection(outcome: ChipOutcome, generatedAt: string): string {
+    if ("skipped" in outcome) return [CHIP_START, `Not measured in the latest run: ${outcome.skipped}`, CHIP_END].join("\n")
+    const { superloop, async, loopSweep, settings } = outcome.report
+    const lines = [
+        CHIP_START,
+        `Latest run (${generatedAt.slice(0, 10)}, \`npm run compare\`; ${settings.presses} presses per build, emulated time; ` +
+            `${superloop.wallSeconds + async.wallSeconds} s of wall time for ${((superloop.emulatedMs + async.emulatedMs) / 1000).toFixed(1)} s emulated):`,
+        "",
+        "| on the emulated RP2040 (125 MHz) | superloop | async |",
+        "| --- | ---: | ---: |",
+        ...figureRows(superloop, async).map(r => `| ${r.join(" | ")} |`),
+        "",
+    ]
+    if (loopSweep.length) {
+        lines.push("| superloop `LOOP_MS` | CPU busy, idle | worst press→REQ | presses with no REQ |", "| ---: | ---: | ---: | ---: |")
+        for (const p of loopSweep) {
+            const worst = p.worstPressToReqUs === null ? "no REQ at all" : ms(p.worstPressToReqUs)
+            lines.push(`| ${p.loopMs} | ${percent(p.idleBusyShare)} | ${worst} | ${p.lostPresses} of ${settings.sweepPresses} |`)
+        }
+        lines.push(`| async (one point) | ${percent(async.idleBusyShare)} | ${ms(async.pressToReqUs.max)} | ${async.lostPresses} of ${async.presses} |`, "")
+    }
+    lines.push(CHIP_END)
+    return lines.join("\n")
+}
+
+/** The chart at the top of the README's comparison. */
+export function chipChartSection(outcome: ChipOutcome): string {
+    if ("skipped" in outcome || !outcome.report.loopSweep.length) return [CHART_START, CHART_END].join("\n")
+    return [
+        CHART_START,
+        `![What each style costs on an emulated Pico: the superloop's LOOP_MS against idle CPU share and worst press→REQ, async as one point](reports/${CHART_FILE})`,
+        CHART_END,
+    ].join("\n")
+}
+
+/** Replaces the text between `start` and `end` in `readme`. */
+export function replaceBetween(readme: string, start: string, end: string, section: string): string {
+    const from = readme.indexOf(start)
+    const to = readme.indexOf(end)
+    if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} section to update`)
+    return readme.slice(0, from) + section + readme.slice(to + end.length)
+}
