@@ -10,6 +10,7 @@ import { promisify } from "node:util"
 import { chromium, type BrowserContext, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { type BuildName, ROOT } from "../../sim/index.js"
+import { distributionChart, timelineChart } from "../../tools/compare/charts.js"
 import { PageServer } from "../../tools/page/server.js"
 
 const BUILDS: BuildName[] = ["superloop", "async"]
@@ -394,6 +395,45 @@ describe("npm start: the page in Chromium", () => {
         expect(requests.filter(url => !url.startsWith(`${origin}/`) && !url.startsWith("data:"))).toEqual([])
         expect(pageErrors).toEqual([])
         expect(server.crashes()).toEqual([])
+    })
+})
+
+describe("the report's charts in Chromium", () => {
+    test("no two labels of the timeline and latency charts overlap, with the browser's own fonts", async () => {
+        const burst = Array.from({ length: 24 }, (_, i) => ({ at: 100 + 4 * i, what: i % 3 === 2 ? "ERR,BUSY" : `REQ,${i}` }))
+        const wakeups = Array.from({ length: 60 }, (_, i) => ({ at: 10 * i, instructions: i % 3 }))
+        const samples = [0.4, 1.1, 2.2, 3.3, 3.4, 3.5, 16.52]
+        const charts = [
+            timelineChart("When the VM ran during a burst of presses", 600, [{ at: 98, what: "press" }, { at: 104, what: "press" }], [
+                { label: "superloop", series: "superloop", wakeups, frames: burst },
+                { label: "async", series: "async", wakeups, frames: burst },
+            ]),
+            distributionChart("Real time: press→REQ and RES→ACK (ms)", "ms", [
+                { label: "superloop press→REQ", series: "superloop", samples },
+                { label: "async press→REQ", series: "async", samples: [0.02, 0.03, 16.4] },
+            ]),
+        ]
+        const chartPage = await browser!.newPage()
+        try {
+            for (const chart of charts) {
+                await chartPage.setContent(chart)
+                const boxes = await chartPage.evaluate(() =>
+                    [...document.querySelectorAll("text")].map((t, node) => {
+                        const r = t.getBoundingClientRect()
+                        return { text: t.textContent ?? "", node, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+                    }),
+                )
+                const svg = await chartPage.evaluate(() => document.querySelector("svg")!.getBoundingClientRect().toJSON() as DOMRect)
+                expect(boxes.length).toBeGreaterThan(10)
+                expect(overlaps(boxes)).toEqual([])
+                for (const box of boxes) {
+                    expect(box.left, box.text).toBeGreaterThanOrEqual(svg.left)
+                    expect(box.right, box.text).toBeLessThanOrEqual(svg.right)
+                }
+            }
+        } finally {
+            await chartPage.close()
+        }
     })
 })
 

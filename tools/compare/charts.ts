@@ -17,7 +17,8 @@ function escape(text: string) {
 export function textWidth(text: string, size: number): number {
     let ems = 0
     for (const c of text) {
-        if (/[il.,:;'|!1 ]/.test(c)) ems += 0.36
+        if (/[il.,:;'|! ]/.test(c)) ems += 0.36
+        else if (/[0-9]/.test(c)) ems += 0.64
         else if (/[MWmw@%]/.test(c)) ems += 0.95
         else if (/[A-Z→]/.test(c)) ems += 0.72
         else ems += 0.6
@@ -146,7 +147,7 @@ function laneLabels(marks: { at: number; what: string }[], x: (t: number) => num
 export function timelineChart(title: string, windowMs: number, events: { at: number; what: string }[], rows: TimelineRow[]) {
     const width = 900
     const left = 150
-    const right = width - 20
+    const right = width - 30
     const lanes = 2
     // a lane is a little taller than its font, so that lines of labels never touch
     const eventLane = 15
