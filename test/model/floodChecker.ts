@@ -99,6 +99,12 @@ class Failure {
     ) {}
 }
 
+function completesNoAnswer(model: SpecModel, bytes: string): boolean {
+    const probe = model.clone()
+    for (const byte of bytes) if (probe.receiveByte(byte) !== undefined) return false
+    return true
+}
+
 /** How many alternative readings the search may try before it gives up. */
 const MAX_BACKTRACKS = 20_000
 
@@ -185,7 +191,8 @@ export function checkFlood(record: FloodRecord, start: SpecModel = new SpecModel
             const last = !forceKeep && !w.mustKeep && next ? runEnd(w.chunk, Number(next[1])) : -1
             forceKeep = false
             if (last >= 0) {
-                choices.push(copyWalk(w)) // the other reading: this chunk was kept
+                // the other reading, this chunk kept, can only hold if the chunk completes no answer (the next one is the OVF)
+                if (completesNoAnswer(w.model, chunks[w.chunk].bytes)) choices.push(copyWalk(w))
                 discardRun(w, last, Number(next![1]))
                 continue
             }
