@@ -18,12 +18,16 @@ const outbox = new Outbox(serial)
 const led = new InFlightLed()
 
 // Set by handlers, cleared by the loop.
-let pressesPending = 0
+/** For each press not handled yet, how many received chunks came before it: answers keep the order of arrival. */
+const pressesPending: number[] = []
 let serialJustBound = false
 let ready = false
+/** A received result taken from the buffer but not handled yet (a press came before it), and the chunk it ends in. */
+let heldInbound: Inbound | undefined = undefined
+let heldChunk = 0
 
 button.down.subscribe(() => {
-    pressesPending++
+    pressesPending.push(received.appendedChunks())
 })
 serial.binding().subscribe(bound => {
     if (bound) serialJustBound = true
@@ -32,12 +36,10 @@ serial.report().subscribe(pkt => {
     if (pkt.serviceCommand === SERIAL_RECEIVED) received.append(pkt.payload)
 })
 
-function startRequests() {
-    for (let handled = 0; pressesPending > 0 && handled < MAX_PER_PASS; handled++, pressesPending--) {
-        if (!ready) continue
-        const seq = requests.open(ds.millis())
-        outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
-    }
+function startRequest() {
+    if (!ready) return
+    const seq = requests.open(ds.millis())
+    outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
 }
 
 function handle(inbound: Inbound) {
@@ -46,11 +48,23 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
-function handleReceived() {
-    for (let handled = 0; handled < MAX_PER_PASS; handled++) {
-        const inbound = received.next()
-        if (inbound === undefined) return
-        handle(inbound)
+/** Presses and received frames, in the order they arrived; at most MAX_PER_PASS of each per pass. */
+function handleArrivals() {
+    let presses = 0
+    for (let frames = 0; frames < MAX_PER_PASS; frames++) {
+        if (heldInbound === undefined) {
+            heldInbound = received.next()
+            heldChunk = received.currentChunk()
+        }
+        // the presses that came before the chunk this result ends in (all of them when there is none)
+        while (pressesPending.length > 0 && (heldInbound === undefined || pressesPending[0] < heldChunk)) {
+            if (presses++ >= MAX_PER_PASS) return
+            pressesPending.shift()
+            startRequest()
+        }
+        if (heldInbound === undefined) return
+        handle(heldInbound)
+        heldInbound = undefined
     }
 }
 
@@ -70,8 +84,7 @@ async function superloop() {
             if (!ready) outbox.post(rdyFrame("superloop"))
             ready = true
         }
-        startRequests()
-        handleReceived()
+        handleArrivals()
         expireRequests()
         await outbox.flush()
         await led.update(requests.inFlight())

@@ -21,9 +21,25 @@ export class ReceiveBuffer {
     private readonly frame = Buffer.alloc(MAX_FRAME_BYTES)
     /** Bytes of the frame in progress, its `$` included. */
     private frameLength = 0
+    /** Chunks stored so far, and how many of them `next` has started framing. */
+    private appended = 0
+    private taken = 0
 
     append(chunk: Buffer) {
-        if (chunk.length > 0) this.chunks.push(chunk)
+        if (chunk.length > 0) {
+            this.chunks.push(chunk)
+            this.appended++
+        }
+    }
+
+    /** How many non-empty chunks have been stored so far. */
+    appendedChunks() {
+        return this.appended
+    }
+
+    /** The number of the stored chunk (counted from 1) that `next` is framing: a result it gives ends in that chunk. */
+    currentChunk() {
+        return this.taken
     }
 
     /** The next complete result, or undefined once all stored bytes are framed. */
@@ -33,6 +49,7 @@ export class ReceiveBuffer {
                 this.chunk = this.chunks.shift()
                 this.offset = 0
                 if (!this.chunk) return undefined
+                this.taken++
             }
             const result = this.inFrame ? this.continueFrame() : this.findFrameStart()
             if (result !== undefined) return result

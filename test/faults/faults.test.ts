@@ -28,33 +28,61 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(sim.frames.filter(f => f.type === "RDY")).toHaveLength(1)
     })
 
-    test("the button service vanishes and comes back", async () => {
+    test("the board (button and LED) vanishes: serial keeps being answered; back, a press gets the next seq", async () => {
         const sim = await simulateReady(build)
+        await sim.press()
+        await sim.press()
+        await sim.advance(100)
         sim.peripherals.unplugBoard()
         await sim.advance(3000)
-        await sim.press() // nobody hears this one: the button is not on the bus
-        await sim.advance(100)
+        // request 0 timed out meanwhile, on schedule; the serial side answers at once while the board is gone
+        expect(sim.bodies()).toEqual(["REQ,0", "REQ,1", "TMO,0", "TMO,1"])
+        const injectedAt = sim.now
+        await sim.inject(frame("RES,1,late") + frame("RES,1,x", "00") + "$bad\r\n")
+        await sim.advance(300)
+        expect(sim.bodies().slice(4)).toEqual(["ERR,SEQ,1", "ERR,CHK", "ERR,FMT"])
+        expect(sim.frames.at(-1)!.at - injectedAt).toBeLessThanOrEqual(100)
         sim.peripherals.plugBoard()
         await sim.until(() => sim.log.filter(l => / set role button ->/.test(l)).length === 2, 3000, "the button role binding again")
         await sim.press()
-        await sim.advance(100)
-        expect(sim.bodies()).toEqual(["REQ,0"])
-        expect(sim.led.isOn).toBe(true)
+        await sim.advance(300)
+        expect(sim.bodies().slice(7)).toEqual(["REQ,2"])
+        await sim.inject(frame("RES,2,back"))
+        await sim.advance(300)
+        expect(sim.bodies().slice(7)).toEqual(["REQ,2", "ACK,2,back"])
     })
 
-    test("1,000 presses in one second: each answered, in order, none lost", async () => {
+    test("1,000 presses in one second: each answered, in order; every REQ gets the ACK of its own reply", async () => {
         const sim = await simulateReady(build)
-        autoReply(sim, { replyDelayMs: 20 })
+        autoReply(sim, { replyDelayMs: 20, payload: seq => `ok${seq}` })
         for (let i = 0; i < 1000; i++) {
             await sim.press()
             await sim.advance(1)
         }
         await sim.advance(3000)
-        const answers = sim.bodies().filter(b => b.startsWith("REQ") || b === "ERR,BUSY")
-        expect(answers).toHaveLength(1000)
-        const reqs = sim.bodies().filter(b => b.startsWith("REQ"))
-        expect(reqs.map(b => Number(b.split(",")[1]))).toEqual(reqs.map((_, i) => i % 256))
-        expect(sim.bodies().filter(b => b.startsWith("ACK") || b.startsWith("TMO"))).toHaveLength(reqs.length)
+        const bodies = sim.bodies()
+        const presses = bodies.filter(b => b.startsWith("REQ") || b === "ERR,BUSY")
+        expect(presses).toHaveLength(1000)
+        // seq by seq: each REQ,n is followed, before seq n is used again, by exactly one ACK,n,ok<n>
+        const inFlight = new Set<number>()
+        let nextSeq = 0
+        for (const body of bodies) {
+            const [type, seqText, payload] = body.split(",")
+            const seq = Number(seqText)
+            if (type === "REQ") {
+                expect(seq, `${body} after REQ,${(nextSeq + 255) % 256}`).toBe(nextSeq)
+                expect(inFlight.has(seq), `${body} while seq ${seq} is in flight`).toBe(false)
+                expect(inFlight.size, `${body} with 4 in flight`).toBeLessThan(4)
+                inFlight.add(seq)
+                nextSeq = (seq + 1) % 256
+            } else if (type === "ACK") {
+                expect(inFlight.delete(seq), `${body} for a seq not in flight`).toBe(true)
+                expect(payload).toBe(`ok${seq}`)
+            } else {
+                expect(body).toBe("ERR,BUSY")
+            }
+        }
+        expect([...inFlight], "requests never answered").toEqual([])
         expect(sim.led.isOn).toBe(false)
     })
 
