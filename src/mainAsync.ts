@@ -33,8 +33,9 @@ async function request(seq: number) {
     led.show(requests.inFlight())
 }
 
+/** Frames received bytes until a reply waits for its ACK or the outbox has no room (then the bounded receive buffer holds the rest). */
 function frameReceived() {
-    while (!ackPending) {
+    while (!ackPending && outbox.hasRoom()) {
         const inbound = received.next()
         if (inbound === undefined) return
         if (typeof inbound === "string") {
@@ -47,6 +48,9 @@ function frameReceived() {
         }
     }
 }
+
+// Framing resumes as soon as the outbox has sent a packet and has room again.
+outbox.onRoom(frameReceived)
 
 // Handlers stay synchronous: a press starts its own task, so none waits for another.
 button.down.subscribe(() => {

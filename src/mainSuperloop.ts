@@ -18,7 +18,7 @@ const outbox = new Outbox(serial)
 const led = new InFlightLed()
 
 // Set by handlers, cleared by the loop.
-/** For each press not handled yet, how many received chunks came before it: answers keep the order of arrival. */
+/** For each press not handled yet, how many received items came before it: answers keep the order of arrival. */
 const pressesPending: number[] = []
 let serialJustBound = false
 let ready = false
@@ -48,15 +48,19 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
-/** Presses and received frames, in the order they arrived; at most MAX_PER_PASS of each per pass. */
+/**
+ * Presses and received frames, in the order they arrived; at most MAX_PER_PASS of each per pass.
+ * Received bytes are framed only while the outbox has room (a backlog stays in the bounded
+ * receive buffer); presses never wait for that.
+ */
 function handleArrivals() {
     let presses = 0
     for (let frames = 0; frames < MAX_PER_PASS; frames++) {
-        if (heldInbound === undefined) {
+        if (heldInbound === undefined && outbox.hasRoom()) {
             heldInbound = received.next()
             heldChunk = received.currentChunk()
         }
-        // the presses that came before the chunk this result ends in (all of them when there is none)
+        // the presses that came before the input this result ends in (all of them when none is held)
         while (pressesPending.length > 0 && (heldInbound === undefined || pressesPending[0] < heldChunk)) {
             if (presses++ >= MAX_PER_PASS) return
             pressesPending.shift()
@@ -86,7 +90,8 @@ async function superloop() {
         }
         handleArrivals()
         expireRequests()
-        await outbox.flush()
+        // one packet per pass keeps each pass short under the runtime's packet throttle
+        await outbox.sendPacket()
         await led.update(requests.inFlight())
         await ds.sleep(LOOP_MS)
     }

@@ -1,7 +1,17 @@
 import { DOLLAR, LF, MAX_FRAME_BYTES, parseFrame, type RejectCode, type Reply } from "./frame"
 
-/** What the receive buffer yields: a well-formed reply, or why a frame was rejected. */
-export type Inbound = Reply | RejectCode
+/** At most this many received bytes wait to be framed; a chunk that would exceed it is discarded (SPEC rule 10). */
+export const MAX_UNFRAMED_BYTES = 512
+
+/** A run of discarded chunks, as the code of its `ERR` frame: `OVF,<bytes discarded>`. */
+export type Overflow = `OVF,${number}`
+
+/**
+ * What the receive buffer yields, in the order of the input: a well-formed
+ * reply, or the code of the `ERR` frame that answers a rejected frame or a
+ * run of discarded chunks.
+ */
+export type Inbound = Reply | RejectCode | Overflow
 
 /**
  * Received serial bytes, framed incrementally. `append` only stores a chunk,
@@ -9,11 +19,19 @@ export type Inbound = Reply | RejectCode
  * one result at a time. Chunk boundaries never change the results, and a
  * frame in progress never holds more than MAX_FRAME_BYTES.
  *
+ * The store is bounded: at most MAX_UNFRAMED_BYTES wait in it. A chunk that
+ * does not fit is discarded whole, and a run of them leaves one count in the
+ * queue, in the place of its bytes; `next` yields it as `OVF,<n>` and drops
+ * the frame in progress there.
+ *
  * Bytes are scanned with the VM's native `indexOf` and copied with `blitAt`,
  * so the bytecode's work grows with the number of frames, not of bytes.
  */
 export class ReceiveBuffer {
-    private readonly chunks: Buffer[] = []
+    /** Chunks waiting to be framed, and for each run of discarded chunks the number of their bytes. */
+    private readonly queue: (Buffer | number)[] = []
+    /** Bytes of the chunks in `queue`. */
+    private queuedBytes = 0
     private chunk: Buffer = undefined
     private offset = 0
     /** Outside a frame (at start, after a `\n` or a too-long frame) bytes are discarded until a `$`. */
@@ -21,23 +39,39 @@ export class ReceiveBuffer {
     private readonly frame = Buffer.alloc(MAX_FRAME_BYTES)
     /** Bytes of the frame in progress, its `$` included. */
     private frameLength = 0
-    /** Chunks stored so far, and how many of them `next` has started framing. */
+    /** Items stored in `queue` so far, and how many of them `next` has taken. */
     private appended = 0
     private taken = 0
 
+    /** Stores `chunk` if it fits, or counts it as discarded. */
     append(chunk: Buffer) {
-        if (chunk.length > 0) {
-            this.chunks.push(chunk)
+        if (chunk.length === 0) return
+        if (this.unframedBytes() + chunk.length <= MAX_UNFRAMED_BYTES) {
+            this.queue.push(chunk)
+            this.queuedBytes += chunk.length
+            this.appended++
+            return
+        }
+        const last = this.queue.length - 1
+        if (last >= 0 && typeof this.queue[last] === "number") {
+            this.queue[last] = (this.queue[last] as number) + chunk.length
+        } else {
+            this.queue.push(chunk.length)
             this.appended++
         }
     }
 
-    /** How many non-empty chunks have been stored so far. */
+    /** Received bytes stored and not framed yet. */
+    unframedBytes(): number {
+        return this.queuedBytes + (this.chunk ? this.chunk.length - this.offset : 0)
+    }
+
+    /** How many items (kept chunks, and runs of discarded ones) have been stored so far. */
     appendedChunks() {
         return this.appended
     }
 
-    /** The number of the stored chunk (counted from 1) that `next` is framing: a result it gives ends in that chunk. */
+    /** The number of the stored item (counted from 1) that `next` is framing: the result it gives ends in that item. */
     currentChunk() {
         return this.taken
     }
@@ -46,10 +80,18 @@ export class ReceiveBuffer {
     next(): Inbound | undefined {
         while (true) {
             if (!this.chunk || this.offset >= this.chunk.length) {
-                this.chunk = this.chunks.shift()
+                const item = this.queue.shift()
+                this.chunk = undefined
                 this.offset = 0
-                if (!this.chunk) return undefined
+                if (item === undefined) return undefined
                 this.taken++
+                if (typeof item === "number") {
+                    // the frame in progress is cut: the OVF answers for it
+                    this.inFrame = false
+                    return `OVF,${item}` as Overflow
+                }
+                this.chunk = item
+                this.queuedBytes -= item.length
             }
             const result = this.inFrame ? this.continueFrame() : this.findFrameStart()
             if (result !== undefined) return result

@@ -79,4 +79,62 @@ describe("ReceiveBuffer", () => {
         buffer.next()
         expect(first.payload.toString()).toBe("first")
     })
+
+})
+
+/** Appends each chunk in turn, then frames everything stored, listing the results. */
+function storeThenFrame(chunks: Buffer[]) {
+    const buffer = new ReceiveBuffer()
+    for (const chunk of chunks) buffer.append(chunk)
+    const results: string[] = []
+    for (let inbound = buffer.next(); inbound !== undefined; inbound = buffer.next()) results.push(describeInbound(inbound))
+    return results.join(" ")
+}
+
+describe("ReceiveBuffer, bounded (rule 10)", () => {
+    // mostly bytes outside a frame, made and framed natively: the VM stops a test that runs too long
+    function noise(n: number) {
+        const bytes = Buffer.alloc(n)
+        bytes.fillAt(0, n, 0x7e)
+        return bytes
+    }
+    const text = (s: string) => Buffer.from(s)
+
+    test("holds 512 unframed bytes; a chunk that would exceed them is discarded whole, as one OVF", () => {
+        // 250 + 262 = 512 kept; the next 13 would make 525
+        const results = storeThenFrame([text(res(1, "a")).concat(noise(237)), noise(249).concat(text(res(2, "b"))), text(res(3, "c"))])
+        expect(results).toBe("1:a 2:b OVF,13")
+    })
+    test("a run of discarded chunks is one OVF; a kept chunk starts a new run", () => {
+        const buffer = new ReceiveBuffer()
+        for (let seq = 1; seq <= 5; seq++) buffer.append(text(res(seq, "x")).concat(noise(221)))
+        expect(buffer.unframedBytes()).toBe(468)
+        const results = [describeInbound(buffer.next()), describeInbound(buffer.next())]
+        // what is left of the second chunk: its noise
+        expect(buffer.unframedBytes()).toBe(221)
+        buffer.append(text(res(6, "x")).concat(noise(221)))
+        buffer.append(text(res(7, "x")).concat(noise(221)))
+        for (let inbound = buffer.next(); inbound !== undefined; inbound = buffer.next()) results.push(describeInbound(inbound))
+        expect(results.join(" ")).toBe("1:x 2:x OVF,702 6:x OVF,234")
+        expect(buffer.unframedBytes()).toBe(0)
+    })
+    test("the OVF comes after the answers to the bytes before it and drops the frame in progress", () => {
+        // the kept chunk ends inside a reply; the chunk after the discard holds the rest of it
+        const results = storeThenFrame([text(res(1, "a") + "$RES,2,b"), noise(500), text("*14\r\n" + res(3, "c"))])
+        expect(results).toBe("1:a OVF,500 3:c")
+    })
+    test("framing goes on outside a frame after an OVF: bytes up to the next $ are discarded", () => {
+        const results = storeThenFrame([text("$RES,4,"), noise(506), text(`d*14\r\n${res(4, "e")}`)])
+        expect(results).toBe("OVF,506 4:e")
+    })
+    test("counts a stored chunk as unframed until it is framed", () => {
+        const buffer = new ReceiveBuffer()
+        buffer.append(Buffer.from(`${res(5, "f")}${res(6, "g")}`))
+        expect(buffer.unframedBytes()).toBe(26)
+        buffer.next()
+        expect(buffer.unframedBytes()).toBe(13)
+        buffer.next()
+        expect(buffer.next()).toBe(undefined)
+        expect(buffer.unframedBytes()).toBe(0)
+    })
 })
