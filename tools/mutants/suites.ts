@@ -58,7 +58,10 @@ export function runSuites(root: string, files: string[]): SuiteResult {
             if (!failed) continue
             const message = (failed.failureMessages ?? []).join("\n")
             if (file.name.endsWith(FIRMWARE_MODULES) && !DEVS_SUMMARY.test(message))
-                return { outcome: "does not build", output: message.split("\n").find(l => /error/i.test(l)) ?? message.slice(0, 200) }
+                return {
+                    outcome: "does not build",
+                    output: `${failed.fullName}: ${message.split("\n").find(l => /error/i.test(l)) ?? message.slice(0, 200)}`,
+                }
             return { outcome: "failed", test: `${file.name.slice(root.length + 1)} › ${failed.fullName}` }
         }
         if (run.status !== 0) return { outcome: "broken", output: `${run.stdout}${run.stderr}`.trim().split("\n").slice(-15).join("\n") }
