@@ -19,8 +19,10 @@ let ready = false
 let ackPending = false
 
 async function request(seq: number) {
-    outbox.send(reqFrame(seq))
     led.show(requests.inFlight())
+    // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
+    await outbox.sendAndWait(reqFrame(seq))
+    requests.sent(seq, ds.millis())
     const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()))
     if (payload) {
         outbox.send(ackFrame(seq, payload))

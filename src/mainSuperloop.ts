@@ -39,7 +39,9 @@ serial.report().subscribe(pkt => {
 function startRequest() {
     if (!ready) return
     const seq = requests.open(ds.millis())
-    outbox.post(seq === BUSY ? errFrame("BUSY") : reqFrame(seq))
+    if (seq === BUSY) outbox.post(errFrame("BUSY"))
+    // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
+    else outbox.post(reqFrame(seq), () => requests.sent(seq, ds.millis()))
 }
 
 function handle(inbound: Inbound) {

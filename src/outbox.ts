@@ -14,6 +14,8 @@ export const MAX_SEND_BYTES = 236
  */
 export class Outbox {
     private readonly frames: Buffer[] = []
+    /** For each queued frame, what to call once it has gone out (or undefined). */
+    private readonly sentListeners: (() => void)[] = []
     private waiting = 0
     private flushing = false
     private roomListener: () => void = undefined
@@ -35,16 +37,19 @@ export class Outbox {
         this.roomListener = listener
     }
 
-    /** Queues a frame; it goes out with the next flush. */
-    post(frame: Buffer) {
+    /** Queues a frame; it goes out with the next flush, then `onSent` is called. */
+    post(frame: Buffer, onSent?: () => void) {
         this.frames.push(frame)
+        this.sentListeners.push(onSent)
         this.waiting += frame.length
     }
 
     /** Sends one packet of queued frames, if any wait. */
     async sendPacket() {
         if (this.frames.length === 0) return
-        await this.serial.send(this.takePacket())
+        const sent: (() => void)[] = []
+        await this.serial.send(this.takePacket(sent))
+        for (const onSent of sent) onSent()
         if (this.roomListener && this.hasRoom()) this.roomListener()
     }
 
@@ -60,8 +65,8 @@ export class Outbox {
     }
 
     /** Queues a frame and makes sure a background fiber is flushing. */
-    send(frame: Buffer) {
-        this.post(frame)
+    send(frame: Buffer, onSent?: () => void) {
+        this.post(frame, onSent)
         if (!this.flushing) {
             const outbox = this
             const flushInBackground = async () => await outbox.flush()
@@ -69,10 +74,22 @@ export class Outbox {
         }
     }
 
-    private takePacket(): Buffer {
-        let packet = this.frames.shift()
-        while (this.frames.length > 0 && packet.length + this.frames[0].length <= MAX_SEND_BYTES)
-            packet = packet.concat(this.frames.shift())
+    /** Sends a frame like `send`, and returns once it has gone out. */
+    async sendAndWait(frame: Buffer) {
+        const fiber = ds.Fiber.self()
+        this.send(frame, () => fiber.resume(undefined))
+        await ds.suspend()
+    }
+
+    /** Takes the next packet's frames off the queue, collecting their listeners into `sent`. */
+    private takePacket(sent: (() => void)[]): Buffer {
+        let packet: Buffer = undefined
+        while (this.frames.length > 0 && (!packet || packet.length + this.frames[0].length <= MAX_SEND_BYTES)) {
+            const frame = this.frames.shift()
+            const onSent = this.sentListeners.shift()
+            if (onSent) sent.push(onSent)
+            packet = packet ? packet.concat(frame) : frame
+        }
         this.waiting -= packet.length
         return packet
     }

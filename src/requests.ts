@@ -29,7 +29,7 @@ export class RequestTable {
         return this.count
     }
 
-    /** Opens a request sent at `now`; its seq, or BUSY (and no seq used up). */
+    /** Opens a request at `now` (its timeout counts from then until `sent`); its seq, or BUSY (and no seq used up). */
     open(now: number): number {
         const slot = this.seqs.indexOf(FREE)
         if (slot < 0) return BUSY
@@ -39,6 +39,12 @@ export class RequestTable {
         this.deadlines[slot] = now + REPLY_TIMEOUT_MS
         this.count++
         return seq
+    }
+
+    /** The REQ of `seq` went out at `now`: its timeout counts from then (SPEC rule 3). */
+    sent(seq: number, now: number) {
+        const slot = this.seqs.indexOf(seq)
+        if (slot >= 0) this.deadlines[slot] = now + REPLY_TIMEOUT_MS
     }
 
     /** Ends request `seq`; false when it was not in flight. */

@@ -111,4 +111,22 @@ describe("Outbox", () => {
         // 590 bytes in packets of 236, 236 and 118: room after the second and the third
         expect(calls.join(",")).toBe("118,0")
     })
+    test("calls each frame's onSent once its packet has gone out", async () => {
+        const serial = new RecordingSerial()
+        const outbox = outboxWith(serial)
+        const seen: string[] = []
+        outbox.post(frameOf(200, "a"), () => seen.push(`a after ${serial.sends.length}`))
+        outbox.post(frameOf(100, "b"), () => seen.push(`b after ${serial.sends.length}`))
+        outbox.post(frameOf(30, "c"))
+        await outbox.flush()
+        expect(seen.join(",")).toBe("a after 1,b after 2")
+    })
+    test("sendAndWait returns once its frame has gone out", async () => {
+        const serial = new RecordingSerial()
+        const outbox = outboxWith(serial)
+        outbox.send(frameOf(200, "a"))
+        await outbox.sendAndWait(frameOf(100, "b"))
+        expect(serial.sends.length).toBe(2)
+        expect(serial.sends[1]).toBe(frameOf(100, "b").toString())
+    })
 })

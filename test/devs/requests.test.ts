@@ -64,4 +64,18 @@ describe("RequestTable", () => {
         expect(table.timeLeft(seq, 5000)).toBe(0)
         expect(table.timeLeft(seq + 1, 1400)).toBe(-1)
     })
+    test("the timeout counts from when the REQ went out, once `sent` says so", () => {
+        const table = new RequestTable()
+        const seq = table.open(1000)
+        table.sent(seq, 1060)
+        expect(table.timeLeft(seq, 1060)).toBe(1000)
+        expect(table.firstExpired(2000)).toBe(-1)
+        expect(table.firstExpired(2059)).toBe(-1)
+        expect(table.firstExpired(2060)).toBe(seq)
+        // a request no longer in flight is left alone
+        table.close(seq)
+        table.sent(seq, 2000)
+        expect(table.inFlight()).toBe(0)
+        expect(table.firstExpired(5000)).toBe(-1)
+    })
 })
