@@ -31,6 +31,31 @@ describe("Replies", () => {
         replies.deliver(7, Buffer.from("second"))
         expect((await replies.waitFor(7, 10)).toString()).toBe("second")
     })
+    test("a reply delivered just as the wait times out is handed over, and delivering it does not fail", async () => {
+        for (let round = 0; round < 4; ++round) {
+            const replies = new Replies()
+            let got = "nothing yet"
+            const wait = async () => {
+                const payload = await replies.waitFor(round, 20)
+                got = payload ? payload.toString() : "undefined"
+            }
+            const deliver = async () => {
+                await ds.sleep(20)
+                replies.deliver(round, Buffer.from("edge"))
+            }
+            // both fibers wake at the same instant, in either order
+            if (round % 2 === 0) {
+                deliver.start()
+                wait.start()
+            } else {
+                wait.start()
+                deliver.start()
+            }
+            await ds.sleep(50)
+            if (got === "undefined") got = (await replies.waitFor(round, 0)).toString()
+            expect(got).toBe("edge")
+        }
+    })
     test("gives undefined after the timeout, and only the matching seq wakes a task", async () => {
         const replies = new Replies()
         const deliverOther = async () => {

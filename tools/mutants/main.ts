@@ -58,7 +58,7 @@ function select(all: Mutant[], options: { quick?: boolean; only?: string }): Mut
 function runMutant(scratch: Scratch, m: Mutant): MutantResult {
     const started = Date.now()
     scratch.mutate(m.file, m.find, m.replace)
-    // VM unit tests compile their own modules (a compile error is told apart from a failing test);
+    // VM unit tests compile their own modules (a compile error is told apart from a failing or hanging test);
     // every other suite runs the built programs
     const builds = m.killedBy!.every(f => f.startsWith("test/devs/")) ? [] : buildsOf(m.file)
     try {

@@ -18,8 +18,8 @@ interface JsonReport {
     testResults?: { name: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[]
 }
 
-/** A VM unit test file that failed without the summary `devs run --test` prints after running tests: it did not compile. */
-const DEVS_SUMMARY = /tests: \d+, pass: \d+, error: \d+/
+/** How the DeviceScript compiler reports an error (a VM unit test file that hangs or throws is a kill, not this). */
+const COMPILE_ERROR = /error TS\d+|\(\d+,\d+\): error/
 
 function escapeRegExp(text: string) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
@@ -57,10 +57,10 @@ export function runSuites(root: string, files: string[]): SuiteResult {
             const failed = file.assertionResults.find(a => a.status === "failed")
             if (!failed) continue
             const message = (failed.failureMessages ?? []).join("\n")
-            if (file.name.endsWith(FIRMWARE_MODULES) && !DEVS_SUMMARY.test(message))
+            if (file.name.endsWith(FIRMWARE_MODULES) && COMPILE_ERROR.test(message))
                 return {
                     outcome: "does not build",
-                    output: `${failed.fullName}: ${message.split("\n").find(l => /error/i.test(l)) ?? message.slice(0, 200)}`,
+                    output: `${failed.fullName}: ${message.split("\n").find(l => COMPILE_ERROR.test(l)) ?? message.slice(0, 200)}`,
                 }
             return { outcome: "failed", test: `${file.name.slice(root.length + 1)} › ${failed.fullName}` }
         }
