@@ -18,12 +18,16 @@ const outbox = new Outbox(serial)
 const led = new InFlightLed()
 
 // Set by handlers, cleared by the loop.
-let pressesPending = 0
+/** For each press not handled yet, how many received items came before it: answers keep the order of arrival. */
+const pressesPending: number[] = []
 let serialJustBound = false
 let ready = false
+/** A received result taken from the buffer but not handled yet (a press came before it), and the chunk it ends in. */
+let heldInbound: Inbound | undefined = undefined
+let heldChunk = 0
 
 button.down.subscribe(() => {
-    pressesPending++
+    pressesPending.push(received.appendedChunks())
 })
 serial.binding().subscribe(bound => {
     if (bound) serialJustBound = true
@@ -33,16 +37,11 @@ serial.report().subscribe(pkt => {
 })
 
 function startRequest() {
+    if (!ready) return
     const seq = requests.open(ds.millis())
     if (seq === BUSY) outbox.post(errFrame("BUSY"))
     // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
     else outbox.post(reqFrame(seq), () => requests.sent(seq, ds.millis()))
-}
-
-function startRequests() {
-    for (let handled = 0; pressesPending > 0 && handled < MAX_PER_PASS; handled++, pressesPending--) {
-        if (ready) startRequest()
-    }
 }
 
 function handle(inbound: Inbound) {
@@ -51,12 +50,27 @@ function handle(inbound: Inbound) {
     else outbox.post(seqErrFrame(inbound.seq))
 }
 
-/** Frames received bytes only while the outbox has room: a backlog stays in the bounded receive buffer. */
-function handleReceived() {
-    for (let handled = 0; handled < MAX_PER_PASS && outbox.hasRoom(); handled++) {
-        const inbound = received.next()
-        if (inbound === undefined) return
-        handle(inbound)
+/**
+ * Presses and received frames, in the order they arrived; at most MAX_PER_PASS of each per pass.
+ * Received bytes are framed only while the outbox has room (a backlog stays in the bounded
+ * receive buffer); presses never wait for that.
+ */
+function handleArrivals() {
+    let presses = 0
+    for (let frames = 0; frames < MAX_PER_PASS; frames++) {
+        if (heldInbound === undefined && outbox.hasRoom()) {
+            heldInbound = received.next()
+            heldChunk = received.currentChunk()
+        }
+        // the presses that came before the input this result ends in (all of them when none is held)
+        while (pressesPending.length > 0 && (heldInbound === undefined || pressesPending[0] < heldChunk)) {
+            if (presses++ >= MAX_PER_PASS) return
+            pressesPending.shift()
+            startRequest()
+        }
+        if (heldInbound === undefined) return
+        handle(heldInbound)
+        heldInbound = undefined
     }
 }
 
@@ -76,8 +90,7 @@ async function superloop() {
             if (!ready) outbox.post(rdyFrame("superloop"))
             ready = true
         }
-        startRequests()
-        handleReceived()
+        handleArrivals()
         expireRequests()
         // one packet per pass keeps each pass short under the runtime's packet throttle
         await outbox.sendPacket()

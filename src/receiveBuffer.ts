@@ -39,6 +39,9 @@ export class ReceiveBuffer {
     private readonly frame = Buffer.alloc(MAX_FRAME_BYTES)
     /** Bytes of the frame in progress, its `$` included. */
     private frameLength = 0
+    /** Items stored in `queue` so far, and how many of them `next` has taken. */
+    private appended = 0
+    private taken = 0
 
     /** Stores `chunk` if it fits, or counts it as discarded. */
     append(chunk: Buffer) {
@@ -46,16 +49,31 @@ export class ReceiveBuffer {
         if (this.unframedBytes() + chunk.length <= MAX_UNFRAMED_BYTES) {
             this.queue.push(chunk)
             this.queuedBytes += chunk.length
+            this.appended++
             return
         }
         const last = this.queue.length - 1
-        if (last >= 0 && typeof this.queue[last] === "number") this.queue[last] = (this.queue[last] as number) + chunk.length
-        else this.queue.push(chunk.length)
+        if (last >= 0 && typeof this.queue[last] === "number") {
+            this.queue[last] = (this.queue[last] as number) + chunk.length
+        } else {
+            this.queue.push(chunk.length)
+            this.appended++
+        }
     }
 
     /** Received bytes stored and not framed yet. */
     unframedBytes(): number {
         return this.queuedBytes + (this.chunk ? this.chunk.length - this.offset : 0)
+    }
+
+    /** How many items (kept chunks, and runs of discarded ones) have been stored so far. */
+    appendedChunks() {
+        return this.appended
+    }
+
+    /** The number of the stored item (counted from 1) that `next` is framing: the result it gives ends in that item. */
+    currentChunk() {
+        return this.taken
     }
 
     /** The next complete result, or undefined once all stored bytes are framed. */
@@ -66,6 +84,7 @@ export class ReceiveBuffer {
                 this.chunk = undefined
                 this.offset = 0
                 if (item === undefined) return undefined
+                this.taken++
                 if (typeof item === "number") {
                     // the frame in progress is cut: the OVF answers for it
                     this.inFrame = false

@@ -32,7 +32,7 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(inputs).toHaveLength(20)
         const sentAt = sim.now
         await sim.inject(inputs.join(""))
-        await sim.advance(100)
+        await sim.advance(500)
         expect(sim.bodies().slice(4)).toEqual([
             "ACK,2,b",
             "ERR,CHK",
@@ -42,8 +42,11 @@ describe.each(BUILD_NAMES)("%s build", build => {
             "ACK,3,d",
             "ACK,1,c",
         ])
-        expect(sim.frames.at(-1)!.at - sentAt).toBeLessThanOrEqual(100)
+        const answeredAt = sim.frames.filter(f => f.at >= sentAt).map(f => f.at - sentAt)
+        expect(answeredAt).toHaveLength(20)
+        expect(Math.max(...answeredAt), "all answered within 100 ms").toBeLessThanOrEqual(100)
         expect(sim.led.isOn).toBe(false)
+        expect(sim.led.changes.at(-1)!.at - sentAt, "the LED off within 100 ms").toBeLessThanOrEqual(100)
     })
 
     test("50 chunks injected back to back lose nothing", async () => {

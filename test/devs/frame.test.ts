@@ -1,6 +1,8 @@
 import { describe, expect, test } from "@devicescript/test"
 import { ackFrame, checksum, encodeFrame, errFrame, parseFrame, type Reply, reqFrame, seqErrFrame } from "../../src/frame"
 
+// Expected values are written here, or computed by this file's own XOR: never by the code under test.
+
 function text(buf: Buffer) {
     return buf.toString()
 }
@@ -10,10 +12,14 @@ function parse(frame: string) {
     return parseFrame(Buffer.from(frame))
 }
 
-/** A correctly checksummed frame for `body`, as the receive buffer hands it on: without `$` and `\r\n`. */
+const HEX = "0123456789ABCDEF"
+
+/** `body*HH` with the right checksum, as the receive buffer hands a frame on (without `$` and `\r\n`). */
 function framed(body: string) {
-    const frame = encodeFrame(Buffer.from(body))
-    return frame.slice(1, frame.length - 2)
+    const bytes = Buffer.from(body)
+    let sum = 0
+    for (let i = 0; i < bytes.length; ++i) sum = sum ^ bytes[i]
+    return Buffer.from(`${body}*${HEX[sum >> 4]}${HEX[sum & 15]}`)
 }
 
 function reply(frame: string): Reply {
@@ -53,6 +59,19 @@ describe("parseFrame", () => {
         expect(reply("RES,007,hello*11").seq).toBe(7)
         expect(text(reply("RES,1,x,y*58").payload)).toBe("x,y")
         expect(reply("RES,255,*76").payload.length).toBe(0)
+        expect(reply("RES,0,ok*70").seq).toBe(0)
+        expect(text(reply("RES,2,p78*09").payload)).toBe("p78")
+    })
+    test("accepts every hex letter in either case (the checksum of RES,0,lower is 17: no letter)", () => {
+        const cases = ["RES,3,mixed*0A", "RES,2,mixed*0B", "RES,0,x*0C", "RES,0,y*0D", "RES,0,z*0E", "RES,1,z*0F"]
+        for (const upper of cases) {
+            const lower = upper.slice(0, upper.length - 1) + upper[upper.length - 1].toLowerCase()
+            for (const frame of [upper, lower, `${lower}\r`]) {
+                const result = parse(frame)
+                expect(typeof result === "string" ? `${frame}: ${result}` : frame).toBe(frame)
+            }
+        }
+        expect(text(reply("RES,1,z*0f").payload)).toBe("z")
     })
     test("FMT when the star or the body is missing, or the tail is not two hex digits", () => {
         expect(parse("RES,1,x")).toBe("FMT")
@@ -62,6 +81,9 @@ describe("parseFrame", () => {
         expect(parse("RES,1,x*1F0")).toBe("FMT")
         expect(parse("RES,1,x*1F\r\r")).toBe("FMT")
         expect(parse("RES,1,x*1F*1F")).toBe("FMT")
+        expect(parse("RES,1,x*0D\n")).toBe("FMT")
+        expect(parse("*41")).toBe("FMT") // an empty body, whatever its checksum
+        expect(parse("*00")).toBe("FMT")
     })
     test("FMT for a byte outside 0x20-0x7E in the body, before the checksum is checked", () => {
         const frame = Buffer.from("RES,1,x*00")
@@ -69,11 +91,15 @@ describe("parseFrame", () => {
         expect(parseFrame(frame)).toBe("FMT")
     })
     test("CHK when the checksum does not match, before the fields are checked", () => {
-        expect(parse("RES,7,hello*12")).toBe("CHK")
+        expect(parse("RES,7,hello*12")).toBe("CHK") // the right one is 11: the low digit differs
+        expect(parse("RES,7,hello*21")).toBe("CHK") // only the high digit differs
+        expect(parse("RES,7,hello*71")).toBe("CHK")
+        expect(parse("RES,1,z*1f")).toBe("CHK") // 0F, in lower case, high digit wrong
+        expect(parse("RES,1,z*0e")).toBe("CHK")
         expect(parse("NOPE*00")).toBe("CHK")
     })
     test("FMT for a wrong type, a missing field, a bad seq or a long payload", () => {
-        const cases = ["REQ,1,x", "RES", "RES,1", "RES,,x", "RES,1a,x", "RES,256,x", "RES,0001,x", "RES,-1,x", "RESX,1,x", "res,1,x"]
+        const cases = ["REQ,1,x", "RES", "RES,1", "RES,,x", "RES,1a,x", "RES,256,x", "RES,0001,x", "RES,-1,x", "RESX,1,x", "res,1,x", "RES,12", "RES,:,x", "RES,1:,x", "RES,/,x", "XRES,1,x", "RE,1,x"]
         for (const body of cases) {
             expect(parseFrame(framed(body))).toBe("FMT")
         }

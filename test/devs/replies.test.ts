@@ -3,7 +3,7 @@ import { describe, expect, test } from "@devicescript/test"
 import { Replies } from "../../src/replies"
 
 describe("Replies", () => {
-    test("wakes the task waiting for a seq with its payload", async () => {
+    test("wakes the task waiting for a seq with its payload, at once", async () => {
         const replies = new Replies()
         const deliverLater = async () => {
             await ds.sleep(20)
@@ -15,11 +15,46 @@ describe("Replies", () => {
         expect(payload.toString()).toBe("late")
         expect(ds.millis() - started < 500).toBe(true)
     })
-    test("keeps a reply that comes before its task waits", async () => {
+    test("keeps a reply that comes before its task waits, and hands it over without waiting", async () => {
         const replies = new Replies()
         replies.deliver(3, Buffer.from("early"))
-        const payload = await replies.waitFor(3, 10)
+        const started = ds.millis()
+        const payload = await replies.waitFor(3, 1000)
         expect(payload.toString()).toBe("early")
+        expect(ds.millis() - started < 500).toBe(true)
+    })
+    test("hands a reply over once: the next wait for the same seq gets a new one, or none", async () => {
+        const replies = new Replies()
+        replies.deliver(7, Buffer.from("first"))
+        expect((await replies.waitFor(7, 10)).toString()).toBe("first")
+        expect(await replies.waitFor(7, 10)).toBe(undefined)
+        replies.deliver(7, Buffer.from("second"))
+        expect((await replies.waitFor(7, 10)).toString()).toBe("second")
+    })
+    test("a reply delivered just as the wait times out is handed over, and delivering it does not fail", async () => {
+        for (let round = 0; round < 4; ++round) {
+            const replies = new Replies()
+            let got = "nothing yet"
+            const wait = async () => {
+                const payload = await replies.waitFor(round, 20)
+                got = payload ? payload.toString() : "undefined"
+            }
+            const deliver = async () => {
+                await ds.sleep(20)
+                replies.deliver(round, Buffer.from("edge"))
+            }
+            // both fibers wake at the same instant, in either order
+            if (round % 2 === 0) {
+                deliver.start()
+                wait.start()
+            } else {
+                wait.start()
+                deliver.start()
+            }
+            await ds.sleep(50)
+            if (got === "undefined") got = (await replies.waitFor(round, 0)).toString()
+            expect(got).toBe("edge")
+        }
     })
     test("gives undefined after the timeout, and only the matching seq wakes a task", async () => {
         const replies = new Replies()
@@ -28,7 +63,9 @@ describe("Replies", () => {
             replies.deliver(4, Buffer.from("other"))
         }
         deliverOther.start()
+        const started = ds.millis()
         expect(await replies.waitFor(5, 50)).toBe(undefined)
+        expect(ds.millis() - started >= 50).toBe(true)
         expect((await replies.waitFor(4, 50)).toString()).toBe("other")
     })
 })
