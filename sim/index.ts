@@ -34,3 +34,4 @@ export { DROPPED_SEQ, END_MS, REPLY_DELAY_MS, inputRows, playScenario, printSide
 
 // The real DeviceScript RP2040 runtime on an emulated Pico (rp2040js)
 export * from "./chip/index.js"
+

@@ -4,9 +4,8 @@
 // into the README's "Reliability" section.
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
-import { floodProperty, floodStats, serialProperty } from "../test/fuzz/serialFuzz.js"
-import { addRegression, regressionsOf } from "../test/fuzz/regressions.js"
 import { BUILDS, buildAll, programPath, type BuildName, Simulation } from "../sim/index.js"
+import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../sim/checks/index.js"
 import { oneLine, runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./reliability.js"

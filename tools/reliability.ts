@@ -5,8 +5,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { ROOT } from "../sim/index.js"
-import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS } from "../test/fuzz/serialFuzz.js"
-import { readRegressions } from "../test/fuzz/regressions.js"
+import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../sim/checks/index.js"
 
 export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
 const README = join(ROOT, "README.md")

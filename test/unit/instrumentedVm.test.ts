@@ -1,15 +1,8 @@
-// The instrumented VM (tools/compare/instrumentedVm.ts) runs programs exactly as the
+// The instrumented VM (sim/instrumentedVm.ts) runs programs exactly as the
 // plain one does, and its counters and heap figures mean what they say.
 import { describe, expect, test } from "vitest"
-import {
-    counters,
-    dumpHeapStats,
-    heapLiveBytes,
-    heapStats,
-    instrumentedModuleOptions,
-    instrumentedVmWasm,
-} from "../../tools/compare/instrumentedVm.js"
 import { type BuildName, frame, readVmWasm, type Simulation } from "../../sim/index.js"
+import { counters, dumpHeapStats, heapLiveBytes, heapStats, instrumentedModuleOptions, instrumentedVmWasm } from "../../sim/instrumentedVm.js"
 import { simulate } from "../support/simulate.js"
 
 const instrumented = () => simulate("async", { moduleOptions: instrumentedModuleOptions() })

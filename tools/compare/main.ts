@@ -28,7 +28,6 @@ import {
     virtualLatencies,
 } from "./scenarios.js"
 import { median, percentile, round } from "./stats.js"
-import { vmInstrumentation } from "./instrumentedVm.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./overload.js"
 import { chipComparison, chipJson, type ChipOutcome } from "./chip.js"
 import { CHART_END, CHART_FILE, CHART_START, CHIP_END, CHIP_START, chipChartSection, chipReadmeSection, loopSweepChart, replaceBetween } from "./chipReport.js"
@@ -146,7 +145,7 @@ async function main() {
     build(EMPTY.name, EMPTY.entry)
     // binaryen and TypeScript take seconds to load: only now, so that the first line comes at once
     progress("loading binaryen (to instrument the VM) and TypeScript (to count source lines)")
-    const [{ vmInstrumentation }, { OWN_SOURCES, sourceSize }] = await Promise.all([import("./instrumentedVm.js"), import("./sourceSize.js")])
+    const [{ vmInstrumentation }, { OWN_SOURCES, sourceSize }] = await Promise.all([import("../../sim/instrumentedVm.js"), import("./sourceSize.js")])
     const instrumentation: Instrumentation = await vmInstrumentation()
 
     const report: Report = { generatedAt: new Date().toISOString(), quick: s.quick, settings: s, builds: {}, charts: [] } as unknown as Report

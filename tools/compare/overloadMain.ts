@@ -4,9 +4,9 @@
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { buildAll, ROOT } from "../../sim/index.js"
+import { vmInstrumentation } from "../../sim/instrumentedVm.js"
 import { runMain } from "../errors.js"
 import { parseOptions } from "../options.js"
-import { vmInstrumentation } from "./instrumentedVm.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./overload.js"
 
 const USAGE = "usage: npm run overload [-- --quick] [--build superloop|async] [--no-build]"

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs"
 import { CHANGE, LightBulbReg } from "jacdac-ts"
 import { type BuildName, bytes, checksumHex, frame, programPath, Simulation, type WallClock } from "../../sim/index.js"
-import { counters, instrumentedModuleOptions } from "../compare/instrumentedVm.js"
+import { counters, instrumentedModuleOptions } from "../../sim/instrumentedVm.js"
 import { median } from "../compare/stats.js"
 
 /** How the simulated serial peer answers each `REQ`. */

@@ -107,7 +107,7 @@ export class PageServer {
     private async startDevices() {
         // loaded only now (binaryen takes seconds to load), so that a bad argument or a busy port fails at once
         const { Device } = await import("./device.js")
-        const { instrumentedVmWasm } = await import("../compare/instrumentedVm.js")
+        const { instrumentedVmWasm } = await import("../../sim/instrumentedVm.js")
         instrumentedVmWasm() // rewrite the VM binary once, before either build needs it
         const builds = Object.keys(BUILDS) as BuildName[]
         const started = await Promise.allSettled(builds.map((build, i) => Device.start(build, this.clock, this.seed + i)))

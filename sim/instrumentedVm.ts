@@ -3,7 +3,8 @@
 // measure its heap. Nothing of the VM is copied into this repository: the
 // binary is read out of the pinned CLI bundle and rewritten at run time.
 import binaryen from "binaryen"
-import { readVmWasm, type Simulation, type SimulationOptions } from "../../sim/index.js"
+import { readVmWasm } from "./devsVm.js"
+import type { Simulation, SimulationOptions } from "./simulation.js"
 
 /**
  * Each counter is an exported mutable i64 global, incremented by code

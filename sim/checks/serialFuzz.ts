@@ -1,8 +1,9 @@
 // Property-based fuzzing of the serial input, against the host-side model of the protocol (docs/protocol.md).
 import fc from "fast-check"
-import { bytes, checksumHex, type Simulation } from "../../sim/index.js"
-import { SpecModel } from "../model/specModel.js"
-import { checkFlood, type ReceivedChunk, timingViolations } from "../model/floodChecker.js"
+import { bytes, checksumHex } from "../frames.js"
+import type { Simulation } from "../simulation.js"
+import { SpecModel } from "./specModel.js"
+import { checkFlood, type ReceivedChunk, timingViolations } from "./floodChecker.js"
 
 /** Generated inputs per build in every test run (`npm test`); `npm run fuzz` runs more. */
 export const SERIAL_TEST_RUNS = 2000

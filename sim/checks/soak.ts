@@ -1,6 +1,7 @@
 // The soak: many request cycles on one device (ACK, TMO and ERR mixed), with the heap measured along the way.
-import { heapLiveBytes } from "../../tools/compare/instrumentedVm.js"
-import { checksumHex, frame, type Simulation } from "../../sim/index.js"
+import { checksumHex, frame } from "../frames.js"
+import type { DevsModule } from "../devsVm.js"
+import type { Simulation } from "../simulation.js"
 
 export const SOAK_CYCLES = 10_000
 /**
@@ -24,7 +25,8 @@ export interface SoakFigures {
  * `sim` must run the instrumented VM; the heap is measured after a full
  * collection when idle, after a quarter of the cycles, and at the end.
  */
-export async function soak(sim: Simulation, cycles = SOAK_CYCLES): Promise<SoakFigures> {
+/** `heapLiveBytes` reads the live heap (the instrumented VM's heap walk, passed in so that this module needs no binaryen). */
+export async function soak(sim: Simulation, heapLiveBytes: (vm: DevsModule) => number, cycles = SOAK_CYCLES): Promise<SoakFigures> {
     const rounds = cycles / 4
     await sim.untilReady()
     await sim.advance(500)
