@@ -204,7 +204,7 @@ describe.concurrent("npm run flash: one clear line and exit 1 for", () => {
 })
 
 describe("npm run flash --image: flashing a bundled image", () => {
-    test("ESP32: devs flash runs esptool.py write_flash at 0x1000 on the one USB-serial port", async () => {
+    test("ESP32: esptool.py write_flash at 0x1000 on the one USB-serial port", async () => {
         const image = join(work.dir, "superloop-esp32_devkitc_button_led-0x1000.bin")
         writeFileSync(image, fakeEsp32Runtime())
         const ports = [

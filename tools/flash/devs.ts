@@ -1,4 +1,4 @@
-// Runs the pinned DeviceScript CLI in the project folder, keeping its output for error messages.
+// Runs the pinned DeviceScript CLI (or another command) in the project folder, keeping its output for error messages.
 import { spawn } from "node:child_process"
 import { devsCommand } from "../../sim/index.js"
 
@@ -6,15 +6,20 @@ export interface DevsRun {
     code: number
     /** stdout and stderr, interleaved as they came. */
     output: string
-    /** stdout alone: where the CLI logs, and where it copies the output of the tools it runs (esptool). */
+    /** stdout alone: where the CLI logs. */
     stdout: string
 }
 
 /** Runs `devs <args>` in `cwd`; with `verbose`, its output is shown as it comes. */
 export function runDevs(args: string[], cwd: string, verbose: boolean): Promise<DevsRun> {
     const [node, devs] = devsCommand()
+    return runCommand([node, devs, "--no-colors", ...args], cwd, verbose)
+}
+
+/** Runs `command` in `cwd`, keeping its output; with `verbose`, its output is shown as it comes. */
+export function runCommand([program, ...args]: string[], cwd: string, verbose: boolean): Promise<DevsRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(node, [devs, "--no-colors", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] })
+        const child = spawn(program, args, { cwd, stdio: ["ignore", "pipe", "pipe"] })
         let output = ""
         let stdout = ""
         const keep = (stream: NodeJS.WriteStream) => (chunk: Buffer) => {

@@ -5,7 +5,7 @@ import { delimiter, join } from "node:path"
 import { SerialPort } from "serialport"
 import { UserError } from "../errors.js"
 import type { Board } from "./boards.js"
-import { lastLine, runDevs } from "./devs.js"
+import { runCommand } from "./devs.js"
 
 /** USB vendors of the ESP32 boards' USB-serial chips, as `devs flash` filters ports: SiLabs CP210x, Espressif, WCH CH34x, FTDI. */
 export const ESP32_USB_VENDORS = ["10c4", "303a", "1a86", "0403"]
@@ -77,33 +77,35 @@ export interface Esp32Flash {
     verbose: boolean
 }
 
-/** The `devs` arguments that flash `image` (its name ends in its offset, -0x1000.bin) through `port`. */
-function esp32FlashArgs(f: Omit<Esp32Flash, "projectDir" | "verbose">): string[] {
-    const args = ["flash", "--board", f.board.id, "--once", "esp32", "--file", f.image, "--port", f.port, "--esptool", f.esptool]
-    return f.baud ? [...args, "--baud", String(f.baud)] : args
+/** Where the ESP32's image starts in flash (the bundled image's name ends in it), and `devs flash`'s baud rate. */
+const FLASH_OFFSET = "0x1000"
+const DEFAULT_BAUD = 1_500_000
+
+/**
+ * The esptool command that writes `image` at 0x1000 through `port`: what `devs flash esp32` runs. It is run
+ * here directly, because `devs flash` may exit before it has copied esptool's last lines (its reason).
+ */
+export function esp32FlashCommand(f: Omit<Esp32Flash, "projectDir" | "verbose">): string[] {
+    const esptool = isExecutable(f.esptool) ? [f.esptool] : f.esptool.split(" ")
+    return [...esptool, "--port", f.port, "--baud", String(f.baud ?? DEFAULT_BAUD), "write_flash", FLASH_OFFSET, f.image]
 }
 
 const FATAL_PREFIX = "A fatal error occurred: "
 
 /**
- * What esptool itself said last. `devs flash` logs `run: <esptool> <args>` and then copies esptool's stdout and
- * stderr to its own stdout. esptool's reason is its `A fatal error occurred: ...` line, which may be followed by a
- * pointer to its troubleshooting page; without such a line, its last line.
+ * What esptool said last: its `A fatal error occurred: ...` line, which may be followed by a pointer to its
+ * troubleshooting page; without such a line, its last line.
  */
-export function esptoolReason(devsStdout: string): string | undefined {
-    const lines = devsStdout.split("\n").map(line => line.trim()).filter(Boolean)
-    let start = lines.length - 1
-    while (start >= 0 && !lines[start].startsWith("run: ")) start--
-    const own = start < 0 ? [] : lines.slice(start + 1)
-    const fatal = own.filter(line => line.startsWith(FATAL_PREFIX)).pop()
-    return fatal?.slice(FATAL_PREFIX.length) ?? own.pop()
+export function esptoolReason(output: string): string | undefined {
+    const lines = output.split("\n").map(line => line.trim()).filter(Boolean)
+    const fatal = lines.filter(line => line.startsWith(FATAL_PREFIX)).pop()
+    return fatal?.slice(FATAL_PREFIX.length) ?? lines.pop()
 }
 
 export async function flashEsp32(f: Esp32Flash): Promise<void> {
-    const run = await runDevs(esp32FlashArgs(f), f.projectDir, f.verbose)
-    if (run.code === 0 && /flash OK|flashed OK/.test(run.output)) return
-    const reason = esptoolReason(run.stdout)
-    if (reason === undefined) throw new UserError(`devs flash failed (exit ${run.code}): ${lastLine(run.output)}`)
+    const run = await runCommand(esp32FlashCommand(f), f.projectDir, f.verbose)
+    if (run.code === 0) return
+    const reason = esptoolReason(run.output) ?? `exit ${run.code}, no output`
     const notTalking = /Can't start flashing|No serial data received|Failed to connect|Unable to verify flash chip connection/.test(run.output)
     const advice = notTalking ? "; hold BOOT, press EN (reset), release BOOT, and try again" : ""
     throw new UserError(`esptool failed on ${f.port}: ${reason}${advice}`)
