@@ -4,6 +4,14 @@ import * as ds from "@devicescript/core"
 export const MAX_SEND_BYTES = 236
 
 /**
+ * The pause between packets while a backlog flushes, the superloop's pace.
+ * Sent back to back, full packets overflow the runtime's send queue (its
+ * `frm send ovf`): the runtime has already handed the packet to the bus, yet
+ * reports it unsent and sends it again 3 ms later, so the peer gets it twice.
+ */
+export const PACKET_GAP_MS = 10
+
+/**
  * Frames waiting to go out on the serial link, in order. The runtime
  * throttles outgoing packets (a burst of 5, then one per 20 ms), so each
  * `send` packs as many whole frames as fit.
@@ -58,7 +66,10 @@ export class Outbox {
         if (this.flushing) return
         this.flushing = true
         try {
-            while (this.frames.length > 0) await this.sendPacket()
+            while (this.frames.length > 0) {
+                await this.sendPacket()
+                if (this.frames.length > 0) await ds.sleep(PACKET_GAP_MS)
+            }
         } finally {
             this.flushing = false
         }

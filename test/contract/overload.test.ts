@@ -221,6 +221,20 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(found.maxLag).toBeGreaterThan(400)
     })
 
+    test("a burst of answers (one chunk of $ runs, each closed by a RES of its own seq) goes out once each, in order", async () => {
+        const sim = await simulateReady(build)
+        await sim.advance(30)
+        const since = sim.now
+        // 10 bare `$` (ERR,FMT each) then `$RES,<seq>,x*HH\n` (ERR,SEQ,<seq>): about six packets of answers at once, each packet told apart by its seqs
+        const frames = Array.from({ length: 9 }, (_, unit) => [...Array<string>(10).fill("$"), seqFrame(100 + unit, "x")]).flat()
+        const { text, expected } = stream(frames, f => (f === "$" ? "ERR,FMT" : `ERR,SEQ,${f.split(",")[1]}`))
+        expect(text.length).toBeLessThanOrEqual(CHUNK_BYTES)
+        await sim.inject(text, CHUNK_BYTES)
+        await sim.advance(1000)
+        // a packet sent twice shows as a repeated run of seqs
+        expect(inputAnswers(sim, since).map(f => f.body)).toEqual(expected.map(e => e.answer))
+    })
+
     test("presses during a flood: REQ or ERR,BUSY within 100 ms, each REQ ends in one ACK or TMO, TMO 1000-1100 ms after its REQ", async () => {
         const sim = await simulateReady(build)
         const since = sim.now
