@@ -176,6 +176,25 @@ describe.each(BUILD_NAMES)("%s build", build => {
         expect(sim.led.changes.map(c => c.intensity > 0)).toEqual([true, false, true, false])
     })
 
+    test.each([0, 3, 10])(
+        "the LED catches up under the packet throttle: pressed again %i ms after an ACK, it is on again",
+        async gapMs => {
+            const sim = await simulateReady(build)
+            for (let i = 0; i < 6; i++) await sim.inject(frame(`RES,${100 + i},x`, "00"))
+            await sim.press()
+            await sim.inject(frame("RES,0,fast"))
+            for (let waited = 0; !sim.bodies().includes("ACK,0,fast"); waited++) {
+                expect(waited, "no ACK within 200 ms").toBeLessThan(200)
+                await sim.advance(1)
+            }
+            await sim.advance(gapMs)
+            await sim.press()
+            await sim.advance(150)
+            expect(sim.bodies().filter(b => b !== "ERR,CHK")).toEqual(["REQ,0", "ACK,0,fast", "REQ,1"])
+            expect(sim.led.isOn, "request 1 is in flight, yet the LED is off").toBe(true)
+        },
+    )
+
     test.each([0, 5, 20])(
         "the LED catches up under the packet throttle: a reply %i ms after the press leaves it off",
         async replyAfterMs => {

@@ -70,6 +70,9 @@ export function renderReadmeSection(s: RunSummary): string {
         README_START,
         `Latest full run (${s.generatedAt.slice(0, 10)}, ${minutes(s.seconds)}): **mutation score ${percent}%**, ${killed} of ${run} mutants killed over ${files} files of \`src/\`; ${s.equivalent.length} more are equivalent and not run (per mutant: [reports/mutants.md](reports/mutants.md)).`,
         "",
+        ...s.results.filter(r => r.status !== "killed").map(r => `- **not killed:** \`${r.mutant.id}\` (${r.mutant.file}): ${r.status}, ${r.detail.split("\n")[0]}`),
+        "Equivalent:",
+        "",
         ...s.equivalent.map(m => `- \`${m.id}\` (${m.file}): ${m.equivalent}`),
         README_END,
     ].join("\n")
