@@ -11,7 +11,7 @@ const cases: [string, string[], RegExp][] = [
     ["tools/simulate.ts", ["--speed", "2"], /^error: unknown argument --speed; usage: npm run sim/],
     ["tools/compare/main.ts", ["--quik"], /^error: unknown argument --quik; usage: npm run compare/],
     ["tools/fuzz.ts", ["--runs", "many"], /^error: --runs takes a number, not many; usage: npm run fuzz/],
-    ["tools/fuzz.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number above 0, not 0$/],
+    ["tools/fuzz.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number of at least 1, not 0; usage: npm run fuzz/],
     ["tools/fuzz.ts", ["--build", "turbo", "--no-build"], /^error: unknown build turbo: choose superloop or async$/],
     ["tools/fuzz.ts", ["--seed"], /^error: --seed needs a value; usage: npm run fuzz/],
 ]
