@@ -134,15 +134,13 @@ function soakRow(soak: SoakFigures | undefined): string {
     return `| soak | \`${soak.command}\` (${soak.date}) | ${n(soak.cycles)} request cycles per build | live heap after a full collection, idle → after ${quarter} cycles → after ${n(soak.cycles)} (bytes): ${heaps}; the test allows at most ${n(soak.bounds.aboveIdleBytes)} above idle at the end and a change of at most ${n(soak.bounds.growthBytes)} between ${quarter} and ${n(soak.cycles)} cycles |`
 }
 
-function floodTable(floods: FloodFigures | undefined): string[] {
-    if (!floods) return ["Floods: not measured yet (`npm run compare`)."]
+/** The flood rows as a Markdown table (the README's and the comparison report's). */
+export function floodRowsTable(rows: FloodRow[]): string[] {
     const ms = (x: number) => n(Math.round(x))
     return [
-        `**Floods** (\`${floods.command}\`, ${floods.date}): ${floods.method}`,
-        "",
-        "| build | flood | offered / discarded (bytes) | answers | peak heap (idle; bound) | answer lag p50 / p99 / max (ms) | press→REQ p50 / max (ms) | REQ / ACK / TMO / BUSY | panics |",
-        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |",
-        ...floods.rows.map(r =>
+        "| build | flood | offered / discarded (bytes) | answers | peak heap (idle; bound) | answer lag p50 / p99 / max (ms) | press→REQ p50 / max (ms) | presses | REQ / ACK / TMO / BUSY | panics |",
+        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ...rows.map(r =>
             [
                 "",
                 r.build,
@@ -152,11 +150,23 @@ function floodTable(floods: FloodFigures | undefined): string[] {
                 `${n(r.peakHeapBytes)} (${n(r.idleHeapBytes)}; ≤ ${n(r.heapBoundBytes)} ${r.peakHeapBytes <= r.heapBoundBytes ? "held" : "**broken**"})`,
                 r.lagMs ? `${ms(r.lagMs.p50)} / ${ms(r.lagMs.p99)} / ${ms(r.lagMs.max)}` : "—",
                 r.pressToReqMs ? `${ms(r.pressToReqMs.p50)} / ${ms(r.pressToReqMs.max)}` : "—",
+                n(r.presses),
                 `${n(r.reqs)} / ${n(r.acks)} / ${n(r.tmos)} / ${n(r.busy)}`,
-                r.crashes.length ? `**${r.crashes[0]}**` : "0",
+                r.crashes.length ? `**${r.crashes.join("; ")}**` : "none",
                 "",
-            ].join(" | ").trim(),
+            ]
+                .join(" | ")
+                .trim(),
         ),
+    ]
+}
+
+function floodTable(floods: FloodFigures | undefined): string[] {
+    if (!floods) return ["Floods: not measured yet (`npm run compare`)."]
+    return [
+        `**Floods** (\`${floods.command}\`, ${floods.date}): ${floods.method}`,
+        "",
+        ...floodRowsTable(floods.rows),
     ]
 }
 

@@ -43,7 +43,8 @@ function text(x: number, y: number, content: string, { size = 12, anchor = "star
 
 const round = (x: number) => Math.round(x * 10) / 10
 
-function svg(width: number, height: number, body: string[]) {
+/** An SVG document of the given size on white, around `body`. */
+export function svg(width: number, height: number, body: string[]) {
     return [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
         `<rect width="${width}" height="${height}" fill="white"/>`,

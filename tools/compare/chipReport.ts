@@ -1,4 +1,5 @@
 // The on-chip comparison as a chart (the LOOP_MS design curve) and as README sections.
+import { svg } from "./charts.js"
 import type { ChipBuildFigures, ChipOutcome, ChipReport } from "./chip.js"
 
 const COLORS = { superloop: "#d9480f", async: "#1971c2" }
@@ -55,13 +56,7 @@ export function loopSweepChart(report: ChipReport): string {
     }
     body.push(`<circle cx="${x(async.idleBusyShare)}" cy="${y(async.worstPressToReqUs)}" r="5" fill="${COLORS.async}"/>`)
     body.push(`<text x="${x(async.idleBusyShare) + 8}" y="${y(async.worstPressToReqUs) + 4}" ${FONT} fill="${COLORS.async}">async</text>`)
-    return [
-        `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-        `<rect width="${width}" height="${height}" fill="white"/>`,
-        ...body,
-        "</svg>",
-        "",
-    ].join("\n")
+    return svg(width, height, body)
 }
 
 function figureRows(superloop: ChipBuildFigures, async: ChipBuildFigures): string[][] {

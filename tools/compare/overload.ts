@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { ROOT, bytes, frame, parseSent } from "../../sim/index.js"
 import { checkFlood, type FloodVerdict, type ReceivedChunk } from "../../sim/checks/index.js"
-import { type FloodRow, recordReliability } from "../reliability.js"
+import { floodRowsTable, type FloodRow, recordReliability } from "../reliability.js"
 import { Run, type Instrumentation } from "./scenarios.js"
 import { percentile, round } from "./stats.js"
 
@@ -226,33 +226,12 @@ export function backpressureInCodesWords(): Record<string, string> {
 
 /** The report's overload section (Markdown). */
 export function renderOverloadMarkdown(rows: FloodRow[], quick: boolean): string {
-    const n = (x: number) => x.toLocaleString("en-US")
-    const ms = (x: number) => n(Math.round(x))
     return [
         "## Overload (rule 10 of docs/protocol.md)",
         "",
         `${quick ? "A short version (`--quick`): " : ""}${floodMethod()}`,
         "",
-        "| build | flood | offered / discarded (bytes) | answers | peak heap (idle; bound) | answer lag p50 / p99 / max (ms) | press→REQ p50 / max (ms) | presses | REQ / ACK / TMO / BUSY | panics |",
-        "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
-        ...rows.map(r =>
-            [
-                "",
-                r.build,
-                `${r.flood}, ${n(r.seconds)} s`,
-                `${n(r.offeredBytes)} / ${n(r.discardedBytes)}`,
-                r.exact,
-                `${n(r.peakHeapBytes)} (${n(r.idleHeapBytes)}; ≤ ${n(r.heapBoundBytes)} ${r.peakHeapBytes <= r.heapBoundBytes ? "held" : "**broken**"})`,
-                r.lagMs ? `${ms(r.lagMs.p50)} / ${ms(r.lagMs.p99)} / ${ms(r.lagMs.max)}` : "—",
-                r.pressToReqMs ? `${ms(r.pressToReqMs.p50)} / ${ms(r.pressToReqMs.max)}` : "—",
-                n(r.presses),
-                `${n(r.reqs)} / ${n(r.acks)} / ${n(r.tmos)} / ${n(r.busy)}`,
-                r.crashes.length ? r.crashes.join("; ") : "none",
-                "",
-            ]
-                .join(" | ")
-                .trim(),
-        ),
+        ...floodRowsTable(rows),
         "",
         "### How each build holds back",
         "",
