@@ -1,5 +1,6 @@
 // The on-chip comparison as a chart (the LOOP_MS design curve) and as README sections.
-import { svg } from "./charts.js"
+import { axisTicks } from "../page/static/labels.js"
+import { svg, textWidth } from "./charts.js"
 import type { ChipBuildFigures, ChipOutcome, ChipReport } from "./chip.js"
 
 const COLORS = { superloop: "#d9480f", async: "#1971c2" }
@@ -13,33 +14,61 @@ export const CHART_END = "<!-- chip-chart:end -->"
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
 
+interface Box {
+    x: number
+    y: number
+    width: number
+    height: number
+}
+
+const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+
+/**
+ * Places a label next to its point: right, left, above or below, whichever first keeps it inside `area` and
+ * clear of the labels and points placed before. Returns the text's box (x, y of its top-left corner).
+ */
+function placeLabel(cx: number, cy: number, width: number, taken: Box[], area: Box): Box {
+    const height = 14
+    const tries = [
+        { x: cx + 8, y: cy - height / 2 },
+        { x: cx - 8 - width, y: cy - height / 2 },
+        { x: cx - width / 2, y: cy - 8 - height },
+        { x: cx - width / 2, y: cy + 8 },
+        { x: cx + 8, y: cy - 8 - height },
+        { x: cx + 8, y: cy + 6 },
+        { x: cx - 8 - width, y: cy - 8 - height },
+        { x: cx - 8 - width, y: cy + 6 },
+    ]
+    const inside = (box: Box) => box.x >= area.x && box.y >= area.y && box.x + box.width <= area.x + area.width && box.y + box.height <= area.y + area.height
+    const boxes = tries.map(t => ({ ...t, width, height }))
+    return boxes.find(box => inside(box) && !taken.some(other => overlaps(box, other))) ?? boxes.find(inside) ?? boxes[0]
+}
+
 /** Idle CPU share (x) against worst press→REQ (y): the superloop's LOOP_MS curve, and async as one point. */
 export function loopSweepChart(report: ChipReport): string {
-    const width = 640
-    const height = 360
+    const width = 680
+    const height = 400
     const left = 70
-    const right = 30
+    const right = 40
     const top = 40
-    const bottom = 50
+    const bottom = 70
     const async = { idleBusyShare: report.async.idleBusyShare, worstPressToReqUs: report.async.pressToReqUs.max }
     const points = [...report.loopSweep, async]
-    const maxX = Math.max(...points.map(p => p.idleBusyShare)) * 1.1 || 1
-    const maxY = Math.max(...points.map(p => p.worstPressToReqUs ?? 0)) * 1.15 || 1
-    const x = (share: number) => left + ((width - left - right) * share) / maxX
-    const y = (us: number) => height - bottom - ((height - top - bottom) * us) / maxY
+    const tickLabel = (v: number) => `${v}`
+    const xTicks = axisTicks(Math.max(...points.map(p => p.idleBusyShare * 100)), width - left - right, v => textWidth(tickLabel(v), 12))
+    const yTicks = axisTicks(Math.max(...points.map(p => (p.worstPressToReqUs ?? 0) / 1000)), height - top - bottom, () => 14)
+    const x = (share: number) => left + ((width - left - right) * share * 100) / xTicks.end
+    const y = (us: number) => height - bottom - ((height - top - bottom) * us) / 1000 / yTicks.end
     const body = [
         `<text x="10" y="22" ${FONT} font-weight="bold">On an emulated Pico: idle CPU busy share vs worst press→REQ (emulated time)</text>`,
         `<line x1="${left}" y1="${height - bottom}" x2="${width - right}" y2="${height - bottom}" stroke="#333"/>`,
         `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="#333"/>`,
-        `<text x="${(left + width - right) / 2}" y="${height - 12}" ${FONT} text-anchor="middle">CPU busy while idle (% of cycles)</text>`,
+        `<text x="${(left + width - right) / 2}" y="${height - bottom + 36}" ${FONT} text-anchor="middle">CPU busy while idle (% of cycles)</text>`,
         `<text x="16" y="${(top + height - bottom) / 2}" ${FONT} text-anchor="middle" transform="rotate(-90 16 ${(top + height - bottom) / 2})">worst press→REQ (ms)</text>`,
+        `<text x="10" y="${height - 12}" ${FONT}>superloop points are labelled with LOOP_MS; (n lost): presses of ${report.settings.sweepPresses} that got no REQ; hollow: every press lost</text>`,
     ]
-    for (let i = 0; i <= 4; i++) {
-        const share = (maxX * i) / 4
-        const us = (maxY * i) / 4
-        body.push(`<text x="${x(share)}" y="${height - bottom + 16}" ${FONT} text-anchor="middle">${(share * 100).toFixed(0)}</text>`)
-        body.push(`<text x="${left - 6}" y="${y(us) + 4}" ${FONT} text-anchor="end">${(us / 1000).toFixed(0)}</text>`)
-    }
+    for (const v of xTicks.values) body.push(`<text x="${x(v / 100)}" y="${height - bottom + 16}" ${FONT} text-anchor="middle">${tickLabel(v)}</text>`)
+    for (const v of yTicks.values) body.push(`<text x="${left - 6}" y="${y(v * 1000) + 4}" ${FONT} text-anchor="end">${tickLabel(v)}</text>`)
     // points where every press was lost have no worst press→REQ: drawn hollow, at the top
     const sweep = [...report.loopSweep].sort((a, b) => a.loopMs - b.loopMs)
     const plotted = sweep.filter(p => p.worstPressToReqUs !== null)
@@ -47,15 +76,24 @@ export function loopSweepChart(report: ChipReport): string {
         const path = plotted.map(p => `${x(p.idleBusyShare).toFixed(1)},${y(p.worstPressToReqUs!).toFixed(1)}`).join(" ")
         body.push(`<polyline points="${path}" fill="none" stroke="${COLORS.superloop}" stroke-width="1.5"/>`)
     }
-    for (const p of sweep) {
-        const cy = p.worstPressToReqUs === null ? top + 8 : y(p.worstPressToReqUs)
-        const fill = p.worstPressToReqUs === null ? "white" : COLORS.superloop
-        const lost = p.lostPresses ? ` (${p.lostPresses}/${report.settings.sweepPresses} presses lost)` : ""
-        body.push(`<circle cx="${x(p.idleBusyShare)}" cy="${cy}" r="4" fill="${fill}" stroke="${COLORS.superloop}"/>`)
-        body.push(`<text x="${x(p.idleBusyShare) + 7}" y="${cy - 5}" ${FONT}>superloop ${p.loopMs} ms${lost}</text>`)
+    const marks = [
+        ...sweep.map(p => ({
+            cx: x(p.idleBusyShare),
+            cy: p.worstPressToReqUs === null ? top : y(p.worstPressToReqUs),
+            fill: p.worstPressToReqUs === null ? "white" : COLORS.superloop,
+            color: COLORS.superloop,
+            text: `${p.loopMs} ms${p.lostPresses ? ` (${p.lostPresses} lost)` : ""}`,
+        })),
+        { cx: x(async.idleBusyShare), cy: y(async.worstPressToReqUs), fill: COLORS.async, color: COLORS.async, text: "async" },
+    ]
+    const area = { x: left + 2, y: top - 16, width: width - left - right + right - 4, height: height - bottom - top + 14 }
+    const taken: Box[] = marks.map(m => ({ x: m.cx - 5, y: m.cy - 5, width: 10, height: 10 }))
+    for (const m of marks) {
+        body.push(`<circle cx="${m.cx}" cy="${m.cy}" r="4" fill="${m.fill}" stroke="${m.color}"/>`)
+        const box = placeLabel(m.cx, m.cy, textWidth(m.text, 12), taken, area)
+        taken.push(box)
+        body.push(`<text x="${box.x.toFixed(1)}" y="${(box.y + 11).toFixed(1)}" ${FONT} fill="${m.color}">${m.text}</text>`)
     }
-    body.push(`<circle cx="${x(async.idleBusyShare)}" cy="${y(async.worstPressToReqUs)}" r="5" fill="${COLORS.async}"/>`)
-    body.push(`<text x="${x(async.idleBusyShare) + 8}" y="${y(async.worstPressToReqUs) + 4}" ${FONT} fill="${COLORS.async}">async</text>`)
     return svg(width, height, body)
 }
 
