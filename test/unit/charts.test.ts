@@ -3,6 +3,7 @@
 // estimate: about 0.55 em per character, 1.2 em tall around the baseline.
 import { describe, expect, test } from "vitest"
 import { distributionChart, timelineChart } from "../../tools/compare/charts.js"
+import { loopSweepChart } from "../../tools/compare/chipReport.js"
 import { axisTicks, stackLabels, windowTicks } from "../../tools/page/static/labels.js"
 
 interface Box {
@@ -151,5 +152,40 @@ describe("label layout", () => {
         expect(stackLabels([at(0), at(10), at(20), at(40), at(80)], 2, 4)).toEqual([0, 1, null, 0, 0])
         expect(stackLabels([at(0), at(34), at(68)], 1, 4)).toEqual([0, 0, 0])
         expect(stackLabels([at(0), at(33)], 1, 4)).toEqual([0, null])
+    })
+})
+
+describe("the LOOP_MS chart of the emulated Pico", () => {
+    const figures = (idleBusyShare: number, maxUs: number) => ({ idleBusyShare, pressToReqUs: { median: 0, p90: 0, p99: 0, max: maxUs } })
+    // points as close as a real sweep puts them (5 and 10 ms nearly on top of each other)
+    const report = {
+        settings: { sweepPresses: 15 },
+        async: figures(0.048, 13_650),
+        superloop: figures(0.156, 28_450),
+        loopSweep: [
+            { loopMs: 1, idleBusyShare: 0.079, worstPressToReqUs: null, lostPresses: 15 },
+            { loopMs: 2, idleBusyShare: 0.069, worstPressToReqUs: 80_092, lostPresses: 12 },
+            { loopMs: 5, idleBusyShare: 0.164, worstPressToReqUs: 23_750, lostPresses: 2 },
+            { loopMs: 10, idleBusyShare: 0.16, worstPressToReqUs: 25_505, lostPresses: 1 },
+            { loopMs: 20, idleBusyShare: 0.127, worstPressToReqUs: 29_335, lostPresses: 1 },
+            { loopMs: 50, idleBusyShare: 0.08, worstPressToReqUs: 54_349, lostPresses: 1 },
+        ],
+    } as unknown as Parameters<typeof loopSweepChart>[0]
+
+    test("no two labels overlap, and each stays inside the chart", () => {
+        const svg = loopSweepChart(report)
+        const boxes = textBoxes(svg).filter(box => !box.text.startsWith("worst press")) // the rotated axis title
+        expect(overlapping(boxes)).toEqual([])
+        for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(svgWidth(svg))
+    })
+
+    test("axis ticks sit at round values", () => {
+        const ticks = textBoxes(loopSweepChart(report))
+            .map(box => box.text)
+            .filter(text => /^\d+$/.test(text))
+            .map(Number)
+        expect(ticks.length).toBeGreaterThan(4)
+        for (const tick of ticks) expect([1, 2, 5].some(unit => tick % unit === 0 && Number.isInteger(tick))).toBe(true)
+        expect(ticks).toContain(90)
     })
 })

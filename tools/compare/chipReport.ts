@@ -65,7 +65,7 @@ export function loopSweepChart(report: ChipReport): string {
         `<line x1="${left}" y1="${top}" x2="${left}" y2="${height - bottom}" stroke="#333"/>`,
         `<text x="${(left + width - right) / 2}" y="${height - bottom + 36}" ${FONT} text-anchor="middle">CPU busy while idle (% of cycles)</text>`,
         `<text x="16" y="${(top + height - bottom) / 2}" ${FONT} text-anchor="middle" transform="rotate(-90 16 ${(top + height - bottom) / 2})">worst press→REQ (ms)</text>`,
-        `<text x="10" y="${height - 12}" ${FONT}>superloop points are labelled with LOOP_MS; (n lost): presses of ${report.settings.sweepPresses} that got no REQ; hollow: every press lost</text>`,
+        `<text x="10" y="${height - 12}" ${FONT}>superloop: LOOP_MS (n lost: presses of ${report.settings.sweepPresses} with no REQ); hollow: all lost</text>`,
     ]
     for (const v of xTicks.values) body.push(`<text x="${x(v / 100)}" y="${height - bottom + 16}" ${FONT} text-anchor="middle">${tickLabel(v)}</text>`)
     for (const v of yTicks.values) body.push(`<text x="${left - 6}" y="${y(v * 1000) + 4}" ${FONT} text-anchor="end">${tickLabel(v)}</text>`)
