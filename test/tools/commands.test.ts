@@ -1,26 +1,17 @@
 // Every npm script answers --help with its usage and exit 0; the tools that listen say in one line what to do when
 // they cannot (a port in use, a port this user may not take).
-import { spawn } from "node:child_process"
 import { readFileSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ROOT } from "../../sim/index.js"
-import { stderrLines, tempDir, toolArgs, type ToolRun } from "./support.js"
+import { runProcess, stderrLines, tempDir, toolArgs, type ToolRun } from "./support.js"
 
 const HELP_TIMEOUT = 90_000
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts
 
 function run(command: string, args: string[]): Promise<ToolRun> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] })
-        let stdout = ""
-        let stderr = ""
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk))
-        child.on("error", reject)
-        child.on("close", code => resolve({ code, stdout, stderr }))
-    })
+    return runProcess(command, args, { cwd: ROOT })
 }
 
 /** How a user types it: npm start and npm test need no `run`. */

@@ -21,12 +21,13 @@ export function toolArgs(script: string, args: string[]): string[] {
 
 /** Runs `tools/<script>` with this Node and tsx, the way `npm run` does, in `cwd`. */
 export function runTool(script: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ToolRun> {
+    return runProcess(process.execPath, toolArgs(script, args), options)
+}
+
+/** Runs `command` in `cwd` (with `env` added to this process's) and collects what it printed. */
+export function runProcess(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<ToolRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, toolArgs(script, args), {
-            cwd: options.cwd,
-            env: { ...process.env, ...options.env },
-            stdio: ["ignore", "pipe", "pipe"],
-        })
+        const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] })
         let stdout = ""
         let stderr = ""
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk))
