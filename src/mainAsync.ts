@@ -1,19 +1,21 @@
 // The async build: each press runs one task that sends its request and awaits its reply.
 import * as ds from "@devicescript/core"
-import { ackFrame, errFrame, rdyFrame, reqFrame, seqErrFrame, tmoFrame } from "./frame"
-import { Outbox } from "./outbox"
-import { ReceiveBuffer } from "./receiveBuffer"
-import { Replies } from "./replies"
-import { BUSY, RequestTable } from "./requests"
-import { button, enableSerial, InFlightLed, serial } from "./roles"
-
-const SERIAL_RECEIVED = 0x80
+import { LedInBackground } from "./async/ledInBackground"
+import { Replies } from "./async/replies"
+import { Sender } from "./async/sender"
+import { ackFrame, errFrame, rdyFrame, reqFrame, seqErrFrame, tmoFrame } from "./shared/frame"
+import { InFlightLed } from "./shared/led"
+import { Outbox } from "./shared/outbox"
+import { ReceiveBuffer } from "./shared/receiveBuffer"
+import { BUSY, RequestTable } from "./shared/requests"
+import { button, enableSerial, serial, SERIAL_RECEIVED } from "./shared/roles"
 
 const requests = new RequestTable()
 const received = new ReceiveBuffer()
 const replies = new Replies()
 const outbox = new Outbox(serial)
-const led = new InFlightLed()
+const sender = new Sender(outbox)
+const led = new LedInBackground(new InFlightLed())
 let ready = false
 /** Framing pauses at each reply until its task has sent the ACK, so answers keep the order of their causes. */
 let ackPending = false
@@ -21,17 +23,17 @@ let ackPending = false
 async function request(seq: number) {
     led.show(requests.inFlight())
     // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
-    await outbox.sendAndWait(reqFrame(seq))
+    await sender.sendAndWait(reqFrame(seq))
     requests.sent(seq, ds.millis())
     // ds.millis() counts whole ms: one more keeps the TMO from coming a fraction of a ms before 1000 ms (seen on an RP2040)
     const payload = await replies.waitFor(seq, requests.timeLeft(seq, ds.millis()) + 1)
     if (payload) {
-        outbox.send(ackFrame(seq, payload))
+        sender.send(ackFrame(seq, payload))
         ackPending = false
         frameReceived()
     } else {
         requests.close(seq)
-        outbox.send(tmoFrame(seq))
+        sender.send(tmoFrame(seq))
     }
     led.show(requests.inFlight())
 }
@@ -42,24 +44,24 @@ function frameReceived() {
         const inbound = received.next()
         if (inbound === undefined) return
         if (typeof inbound === "string") {
-            outbox.send(errFrame(inbound))
+            sender.send(errFrame(inbound))
         } else if (requests.close(inbound.seq)) {
             ackPending = true
             replies.deliver(inbound.seq, inbound.payload)
         } else {
-            outbox.send(seqErrFrame(inbound.seq))
+            sender.send(seqErrFrame(inbound.seq))
         }
     }
 }
 
-// Framing resumes as soon as the outbox has sent a packet and has room again.
-outbox.onRoom(frameReceived)
+// Framing resumes as soon as a packet has gone out and the outbox has room again.
+sender.onRoom(frameReceived)
 
 // Handlers stay synchronous: a press starts its own task, so none waits for another.
 button.down.subscribe(() => {
     if (!ready) return
     const seq = requests.open(ds.millis())
-    if (seq === BUSY) outbox.send(errFrame("BUSY"))
+    if (seq === BUSY) sender.send(errFrame("BUSY"))
     else request.start(seq)
 })
 
@@ -72,6 +74,6 @@ serial.report().subscribe(pkt => {
 serial.binding().subscribe(async bound => {
     if (!bound) return
     await enableSerial()
-    if (!ready) outbox.send(rdyFrame("async"))
+    if (!ready) sender.send(rdyFrame("async"))
     ready = true
 })

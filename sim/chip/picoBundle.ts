@@ -48,13 +48,22 @@ function inputsHash(source: BundleSource, projectDir: string): string {
         join(projectDir, "boards", `${PICO_BOARD}.board.json`),
         join(projectDir, "devsconfig.json"),
         join(projectDir, source.entry),
-        ...readdirSync(join(projectDir, "src"))
-            .filter(f => !f.startsWith(".") && (f.endsWith(".ts") || f.endsWith(".json")))
-            .sort()
-            .map(f => join(projectDir, "src", f)),
+        ...firmwareSources(join(projectDir, "src")),
     ]
     for (const file of files) hash.update(relative(projectDir, file)).update(readFileSync(file))
     return hash.digest("hex").slice(0, 12)
+}
+
+/** Every firmware source under `dir`, in a stable order (temporary entries, named `.*`, left out). */
+function firmwareSources(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true })
+        .filter(entry => !entry.name.startsWith("."))
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .flatMap(entry => {
+            const path = join(dir, entry.name)
+            if (entry.isDirectory()) return firmwareSources(path)
+            return entry.name.endsWith(".ts") || entry.name.endsWith(".json") ? [path] : []
+        })
 }
 
 /** `devs bundle` takes the runtime from the CLI's cache when it is under 24 h old; this puts the chosen one there, fresh. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@devicescript/test"
-import { ackFrame, checksum, encodeFrame, errFrame, parseFrame, type Reply, reqFrame, seqErrFrame } from "../../src/frame"
+import { ackFrame, checksum, encodeFrame, errFrame, parseFrame, type Reply, reqFrame, seqErrFrame } from "../../src/shared/frame"
 
 // Expected values are written here, or computed by this file's own XOR: never by the code under test.
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "@devicescript/test"
-import { type Reply } from "../../src/frame"
-import { type Inbound, ReceiveBuffer } from "../../src/receiveBuffer"
+import { type Reply } from "../../src/shared/frame"
+import { type Inbound, ReceiveBuffer } from "../../src/shared/receiveBuffer"
 
 const HEX = "0123456789ABCDEF"
 
@@ -136,5 +136,23 @@ describe("ReceiveBuffer, bounded (rule 10)", () => {
         buffer.next()
         expect(buffer.next()).toBe(undefined)
         expect(buffer.unframedBytes()).toBe(0)
+    })
+    test("counts the items stored and not taken: kept chunks, and each run of discarded ones as one", () => {
+        const buffer = new ReceiveBuffer()
+        expect(buffer.storedItems()).toBe(0)
+        buffer.append(noise(300))
+        buffer.append(noise(200))
+        expect(buffer.storedItems()).toBe(2)
+        buffer.append(noise(20))
+        buffer.append(noise(30))
+        // 500 kept; 20 and 30 do not fit and are one run
+        expect(buffer.storedItems()).toBe(3)
+        buffer.append(Buffer.from("$"))
+        expect(buffer.storedItems()).toBe(4)
+        // the kept noise gives nothing, then the run its OVF
+        expect(describeInbound(buffer.next())).toBe("OVF,50")
+        expect(buffer.storedItems()).toBe(1)
+        expect(buffer.next()).toBe(undefined)
+        expect(buffer.storedItems()).toBe(0)
     })
 })

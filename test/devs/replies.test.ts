@@ -1,6 +1,6 @@
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { Replies } from "../../src/replies"
+import { Replies } from "../../src/async/replies"
 
 /** Waits 20 ms for a reply to `seq` that another fiber delivers 20 ms from now; what the wait got (or the reply kept for a later wait). */
 async function replyAtTimeout(seq: number, deliverFirst: boolean): Promise<string> {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@devicescript/test"
-import { BUSY, RequestTable } from "../../src/requests"
+import { BUSY, RequestTable } from "../../src/shared/requests"
 
 // SPEC rules 1 and 3, written here: at most 4 in flight, a timeout 1000 ms after the REQ.
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest"
 import { barChart, distributionChart, timelineChart } from "../../tools/compare/charts.js"
 import { withReadmeSection } from "../../tools/compare/report.js"
+import { backpressureInCodesWords } from "../../tools/compare/overload.js"
 import { codeLines, countDecisionPointsIn } from "../../tools/compare/sourceSize.js"
 import { median, percentile, slope } from "../../tools/compare/stats.js"
 
@@ -49,5 +50,17 @@ describe("charts and README section", () => {
             "intro\n<!-- compare:start -->new<!-- compare:end -->\nrest",
         )
         expect(() => withReadmeSection("no markers", "x")).toThrow(/no <!-- compare:start -->/)
+    })
+})
+
+describe("the overload report's quotes from src/", () => {
+    test("finds a comment above every place it quotes", () => {
+        const quotes = Object.values(backpressureInCodesWords()).join("\n")
+        expect(quotes).toContain("handleArrivals")
+        expect(quotes).not.toMatch(/no comment/)
+    })
+    test("fails on an anchor that is no longer in the file, naming it", () => {
+        const stale = { superloop: [{ file: "src/mainSuperloop.ts", anchor: "function handleReceived(" }] }
+        expect(() => backpressureInCodesWords(stale)).toThrow(/src\/mainSuperloop.ts has no line holding `function handleReceived\(`/)
     })
 })

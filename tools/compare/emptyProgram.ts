@@ -1,2 +1,2 @@
 // The baseline for VM work: the same three roles as both builds, and no behaviour.
-import "../../src/roles"
+import "../../src/shared/roles"

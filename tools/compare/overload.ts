@@ -183,16 +183,16 @@ export async function overloadFigures(builds: readonly string[], instrumentation
  */
 const BACKPRESSURE_PLACES: Record<string, { file: string; anchor: string }[]> = {
     superloop: [
-        { file: "src/mainSuperloop.ts", anchor: "function handleReceived(" },
+        { file: "src/mainSuperloop.ts", anchor: "function handleArrivals(" },
         { file: "src/mainSuperloop.ts", anchor: "await outbox.sendPacket()" },
     ],
     async: [
         { file: "src/mainAsync.ts", anchor: "function frameReceived(" },
-        { file: "src/mainAsync.ts", anchor: "outbox.onRoom(frameReceived)" },
+        { file: "src/mainAsync.ts", anchor: "sender.onRoom(frameReceived)" },
     ],
     "both (shared)": [
-        { file: "src/outbox.ts", anchor: "export class Outbox" },
-        { file: "src/receiveBuffer.ts", anchor: "export class ReceiveBuffer" },
+        { file: "src/shared/outbox.ts", anchor: "export class Outbox" },
+        { file: "src/shared/receiveBuffer.ts", anchor: "export class ReceiveBuffer" },
     ],
 }
 
@@ -211,13 +211,18 @@ export function commentAbove(source: string, anchor: string): string | undefined
     return text || undefined
 }
 
-export function backpressureInCodesWords(): Record<string, string> {
+export function backpressureInCodesWords(placesByBuild = BACKPRESSURE_PLACES): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const [build, places] of Object.entries(BACKPRESSURE_PLACES)) {
+    for (const [build, places] of Object.entries(placesByBuild)) {
         out[build] = places
             .map(({ file, anchor }) => {
-                const said = commentAbove(readFileSync(join(ROOT, file), "utf8"), anchor)
-                return said ? `\`${anchor.replace(/\($/, "")}\` (${file}): “${said}”` : `\`${anchor}\` (${file}): no comment found there`
+                const source = readFileSync(join(ROOT, file), "utf8")
+                const said = commentAbove(source, anchor)
+                if (!said) {
+                    const what = source.includes(anchor) ? "no comment right above the line holding" : "no line holding"
+                    throw new Error(`${file} has ${what} \`${anchor}\`, which the overload report quotes (tools/compare/overload.ts)`)
+                }
+                return `\`${anchor.replace(/\($/, "")}\` (${file}): “${said}”`
             })
             .join(" ")
     }

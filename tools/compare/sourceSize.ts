@@ -6,9 +6,9 @@ import { ROOT } from "../../sim/index.js"
 
 /** The files that belong to one build only; the shared modules are counted once, apart. */
 export const OWN_SOURCES: Record<string, string[]> = {
-    superloop: ["src/mainSuperloop.ts"],
-    async: ["src/mainAsync.ts", "src/replies.ts"],
-    shared: ["src/frame.ts", "src/receiveBuffer.ts", "src/requests.ts", "src/outbox.ts", "src/roles.ts"],
+    superloop: ["src/mainSuperloop.ts", "src/polling/arrivals.ts"],
+    async: ["src/mainAsync.ts", "src/async/replies.ts", "src/async/sender.ts", "src/async/ledInBackground.ts"],
+    shared: ["src/shared/frame.ts", "src/shared/receiveBuffer.ts", "src/shared/requests.ts", "src/shared/outbox.ts", "src/shared/roles.ts", "src/shared/led.ts"],
 }
 
 export interface SourceSize {

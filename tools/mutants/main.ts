@@ -32,8 +32,8 @@ const README = join(ROOT, "README.md")
 const REPORT = join(ROOT, "reports/mutants.md")
 
 function buildsOf(file: string): BuildName[] {
-    if (file === "src/mainSuperloop.ts") return ["superloop"]
-    if (file === "src/mainAsync.ts") return ["async"]
+    if (file === "src/mainSuperloop.ts" || file.startsWith("src/polling/")) return ["superloop"]
+    if (file === "src/mainAsync.ts" || file.startsWith("src/async/")) return ["async"]
     return ["superloop", "async"]
 }
 

@@ -39,9 +39,6 @@ export class ReceiveBuffer {
     private readonly frame = Buffer.alloc(MAX_FRAME_BYTES)
     /** Bytes of the frame in progress, its `$` included. */
     private frameLength = 0
-    /** Items stored in `queue` so far, and how many of them `next` has taken. */
-    private appended = 0
-    private taken = 0
 
     /** Stores `chunk` if it fits, or counts it as discarded. */
     append(chunk: Buffer) {
@@ -49,7 +46,6 @@ export class ReceiveBuffer {
         if (this.unframedBytes() + chunk.length <= MAX_UNFRAMED_BYTES) {
             this.queue.push(chunk)
             this.queuedBytes += chunk.length
-            this.appended++
             return
         }
         const last = this.queue.length - 1
@@ -57,7 +53,6 @@ export class ReceiveBuffer {
             this.queue[last] = (this.queue[last] as number) + chunk.length
         } else {
             this.queue.push(chunk.length)
-            this.appended++
         }
     }
 
@@ -66,14 +61,9 @@ export class ReceiveBuffer {
         return this.queuedBytes + (this.chunk ? this.chunk.length - this.offset : 0)
     }
 
-    /** How many items (kept chunks, and runs of discarded ones) have been stored so far. */
-    appendedChunks() {
-        return this.appended
-    }
-
-    /** The number of the stored item (counted from 1) that `next` is framing: the result it gives ends in that item. */
-    currentChunk() {
-        return this.taken
+    /** Items waiting in the store, not yet taken by `next`: kept chunks, and runs of discarded ones. */
+    storedItems(): number {
+        return this.queue.length
     }
 
     /** The next complete result, or undefined once all stored bytes are framed. */
@@ -84,7 +74,6 @@ export class ReceiveBuffer {
                 this.chunk = undefined
                 this.offset = 0
                 if (item === undefined) return undefined
-                this.taken++
                 if (typeof item === "number") {
                     // the frame in progress is cut: the OVF answers for it
                     this.inFrame = false

@@ -4,17 +4,17 @@ import * as ds from "@devicescript/core"
 export const MAX_SEND_BYTES = 236
 
 /**
- * The pause between packets while a backlog flushes, the superloop's pace.
- * Sent back to back, full packets overflow the runtime's send queue (its
- * `frm send ovf`): the runtime has already handed the packet to the bus, yet
- * reports it unsent and sends it again 3 ms later, so the peer gets it twice.
+ * The pause between packets while a backlog flushes. Sent back to back, full
+ * packets overflow the runtime's send queue (its `frm send ovf`): the runtime
+ * has already handed the packet to the bus, yet reports it unsent and sends it
+ * again 3 ms later, so the peer gets it twice.
  */
 export const PACKET_GAP_MS = 10
 
 /**
  * Frames waiting to go out on the serial link, in order. The runtime
  * throttles outgoing packets (a burst of 5, then one per 20 ms), so each
- * `send` packs as many whole frames as fit.
+ * packet packs as many whole frames as fit.
  *
  * Backpressure: while a full packet's worth waits (`hasRoom()` is false), the
  * builds stop framing received bytes, so answers never pile up here; the
@@ -25,8 +25,6 @@ export class Outbox {
     /** For each queued frame, what to call once it has gone out (or undefined). */
     private readonly sentListeners: (() => void)[] = []
     private waiting = 0
-    private flushing = false
-    private roomListener: () => void = undefined
 
     constructor(private readonly serial: ds.Serial) {}
 
@@ -40,56 +38,19 @@ export class Outbox {
         return this.waiting < MAX_SEND_BYTES
     }
 
-    /** Calls `listener` each time a packet has gone out and `hasRoom()` holds. */
-    onRoom(listener: () => void) {
-        this.roomListener = listener
-    }
-
-    /** Queues a frame; it goes out with the next flush, then `onSent` is called. */
+    /** Queues a frame; it goes out with a later packet, then `onSent` is called. */
     post(frame: Buffer, onSent?: () => void) {
         this.frames.push(frame)
         this.sentListeners.push(onSent)
         this.waiting += frame.length
     }
 
-    /** Sends one packet of queued frames, if any wait. */
+    /** Sends one packet of queued frames, if any wait, then calls their `onSent`. */
     async sendPacket() {
         if (this.frames.length === 0) return
         const sent: (() => void)[] = []
         await this.serial.send(this.takePacket(sent))
         for (const onSent of sent) onSent()
-        if (this.roomListener && this.hasRoom()) this.roomListener()
-    }
-
-    /** Sends every queued frame, including frames queued while it sends. */
-    async flush() {
-        if (this.flushing) return
-        this.flushing = true
-        try {
-            while (this.frames.length > 0) {
-                await this.sendPacket()
-                if (this.frames.length > 0) await ds.sleep(PACKET_GAP_MS)
-            }
-        } finally {
-            this.flushing = false
-        }
-    }
-
-    /** Queues a frame and makes sure a background fiber is flushing. */
-    send(frame: Buffer, onSent?: () => void) {
-        this.post(frame, onSent)
-        if (!this.flushing) {
-            const outbox = this
-            const flushInBackground = async () => await outbox.flush()
-            flushInBackground.start()
-        }
-    }
-
-    /** Sends a frame like `send`, and returns once it has gone out. */
-    async sendAndWait(frame: Buffer) {
-        const fiber = ds.Fiber.self()
-        this.send(frame, () => fiber.resume(undefined))
-        await ds.suspend()
     }
 
     /** Takes the next packet's frames off the queue, collecting their listeners into `sent`. */
