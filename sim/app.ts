@@ -11,7 +11,7 @@ import {
     DevtoolsUnreachableError,
     type DevtoolsConnection,
 } from "./jacdac/devtools.js"
-import { bytes, parseSent } from "./frames.js"
+import { bytes, parseSent } from "../host/frames.js"
 import { autoReply } from "./peer.js"
 import { Peripherals } from "./peripherals.js"
 

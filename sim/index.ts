@@ -1,4 +1,5 @@
 // The simulator's public API: what tools/ and test/ may use. Everything else in sim/ is internal.
+// What every part shares (the builds, frames, the Device interface) is in host/index.ts.
 
 // The real DeviceScript VM in this process, on a jacdac-ts bus, with its simulated parts
 export { Simulation, type SimulationOptions } from "./simulation.js"
@@ -13,10 +14,10 @@ export { SimSerial, MAX_CHUNK, type SentChunk } from "./servers/serial.js"
 export { autoReply, type PeerHost, type PeerOptions } from "./peer.js"
 
 // Frames as seen from outside the device
-export { bytes, checksumHex, frame, parseSent, type SentFrame } from "./frames.js"
+export { bytes, checksumHex, frame, parseSent, type SentFrame } from "../host/frames.js"
 
 // Building the firmware with the pinned CLI
-export { BUILDS, ROOT, build, buildAll, buildDir, devsCommand, programPath, type BuildName } from "./builds.js"
+export { BUILDS, ROOT, build, buildAll, buildDir, devsCommand, programPath, type BuildName } from "../host/builds.js"
 
 // The CLI's own VM process (`devs run --tcp`), and joining a running `devs devtools`
 export { DEVS_TCP_PORT, TcpVmSession, type TcpVmOptions } from "./tcpVm.js"

@@ -1,5 +1,5 @@
 import type { Scheduler } from "jacdac-ts"
-import { frame, parseSent } from "./frames.js"
+import { frame, parseSent } from "../host/frames.js"
 import type { SimSerial } from "./servers/serial.js"
 
 export interface PeerOptions {

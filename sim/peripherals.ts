@@ -1,5 +1,5 @@
 import { JDServerServiceProvider, type JDBus } from "jacdac-ts"
-import { bytes, parseSent, type SentFrame } from "./frames.js"
+import { bytes, parseSent, type SentFrame } from "../host/frames.js"
 import { SimButton } from "./servers/button.js"
 import { SimLightBulb } from "./servers/lightBulb.js"
 import { MAX_CHUNK, SimSerial } from "./servers/serial.js"

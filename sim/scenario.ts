@@ -1,5 +1,5 @@
 // The scripted scenario `npm run sim` and `npm run chip` play, and its side-by-side transcript.
-import { frame, type SentFrame } from "./frames.js"
+import { frame, type SentFrame } from "../host/frames.js"
 import { autoReply, type PeerHost } from "./peer.js"
 
 export const REPLY_DELAY_MS = 120

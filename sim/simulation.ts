@@ -1,12 +1,17 @@
+import { readFileSync } from "node:fs"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
+import { programPath } from "../host/builds.js"
+import type { Device } from "../host/device.js"
 import { type SimClock, VirtualClock } from "./clock.js"
 import { CRASH_LINE, loadVmFactory, type DevsModule } from "./devsVm.js"
-import type { SentFrame } from "./frames.js"
+import type { SentFrame } from "../host/frames.js"
 import { Peripherals } from "./peripherals.js"
 
 export interface SimulationOptions {
-    /** The compiled program (`.devs` bytes). */
-    program: Uint8Array
+    /** The build to run (built/<build>/bytecode.devs), or a name for `program`. */
+    build: string
+    /** The compiled program (`.devs` bytes), when it is not the built one. */
+    program?: Uint8Array
     /** Print the VM's log lines as they come (they are always kept in `log`). */
     verbose?: boolean
     /** Whether the serial peer is on the bus from the start (default) or only after `plugSerial()`. */
@@ -30,7 +35,9 @@ const READY_WITHIN_MS = 3000
  * The real DeviceScript VM, in this process, on a jacdac-ts bus with a
  * simulated button, serial peer and status LED, all on one virtual clock.
  */
-export class Simulation {
+export class Simulation implements Device {
+    readonly host = "vm"
+    readonly build: string
     readonly clock: SimClock
     readonly bus: JDBus
     readonly peripherals: Peripherals
@@ -39,12 +46,16 @@ export class Simulation {
     readonly led: Peripherals["led"]
     readonly log: string[] = []
     readonly panics: number[] = []
+    readonly pressedAt: number[] = []
+    private readonly program: Uint8Array
     /** When `restartProgram` was called: the VM's "stop program" then is not a crash. */
     private readonly restartsAt: number[] = []
     private vm!: DevsModule
     private bridge!: JDBridge
 
     private constructor(private readonly options: SimulationOptions) {
+        this.build = options.build
+        this.program = options.program ?? readFileSync(programPath(options.build))
         this.clock = options.clock ?? new VirtualClock()
         this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true })
         this.peripherals = new Peripherals(this.bus, () => this.clock.now)
@@ -102,7 +113,7 @@ export class Simulation {
 
         vm.devsSetDeviceId("simulated-board")
         vm.devsStart()
-        const status = vm.devsDeploy(this.options.program)
+        const status = vm.devsDeploy(this.program)
         if (status !== 0) throw new Error(`the VM refused the program (deploy status ${status})`)
     }
 
@@ -164,7 +175,12 @@ export class Simulation {
 
     /** A button press: its `down` event, then its `up` event. */
     press(): Promise<void> {
+        this.pressedAt.push(this.clock.now)
         return this.peripherals.press()
+    }
+
+    get ledIsOn(): boolean {
+        return this.led.isOn
     }
 
     /**
@@ -184,7 +200,7 @@ export class Simulation {
     /** Restarts the program, as a reset of the board would: a new program run, on the same bus. */
     restartProgram() {
         this.restartsAt.push(this.clock.now)
-        const status = this.vm.devsDeploy(this.options.program)
+        const status = this.vm.devsDeploy(this.program)
         if (status !== 0) throw new Error(`the VM refused the program (deploy status ${status})`)
     }
 

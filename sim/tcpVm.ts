@@ -5,10 +5,11 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
-import { devsCommand } from "./builds.js"
+import { devsCommand, programPath } from "../host/builds.js"
+import type { Device } from "../host/device.js"
 import { encodeLengthPrefixed, LengthPrefixedDecoder } from "./jacdac/lengthPrefixed.js"
 import { CRASH_LINE } from "./devsVm.js"
-import type { SentFrame } from "./frames.js"
+import type { SentFrame } from "../host/frames.js"
 import { Peripherals } from "./peripherals.js"
 
 /** `devs run --tcp` always connects to this port, as a client; the test listens on it. */
@@ -18,6 +19,8 @@ const HOST = "127.0.0.1"
 const CONNECT_WITHIN_MS = 10_000
 
 export interface TcpVmOptions {
+    /** The program: a `.devs` file or its bytes (by default the build's, built/<build>/bytecode.devs). */
+    program?: string | Uint8Array
     /** Print the VM's output lines as they come (they are always kept in `output`). */
     verbose?: boolean
 }
@@ -31,7 +34,9 @@ export interface TcpVmOptions {
  * The port is fixed, so only one session can exist at a time, in all processes
  * of the machine: tests using this class must not run in parallel.
  */
-export class TcpVmSession {
+export class TcpVmSession implements Device {
+    readonly host = "cli-vm"
+    readonly pressedAt: number[] = []
     readonly bus = new JDBus([], { disableRoleManager: true })
     readonly peripherals = new Peripherals(this.bus, () => this.bus.timestamp)
     readonly button = this.peripherals.button
@@ -47,15 +52,19 @@ export class TcpVmSession {
     private readonly workDir = mkdtempSync(join(tmpdir(), "devs-tcp-vm-"))
     private stopped = false
 
-    private constructor(private readonly options: TcpVmOptions) {}
+    private constructor(
+        readonly build: string,
+        private readonly options: TcpVmOptions,
+    ) {}
 
     /**
-     * Starts the VM on a program: a `.devs` file, or its bytes. The program is
+     * Starts the VM on a build's program (or `options.program`). The program is
      * copied into a fresh temporary directory, which is also the VM's working
      * directory (it keeps its flash file there).
      */
-    static async start(program: string | Uint8Array, options: TcpVmOptions = {}): Promise<TcpVmSession> {
-        const session = new TcpVmSession(options)
+    static async start(build: string, options: TcpVmOptions = {}): Promise<TcpVmSession> {
+        const session = new TcpVmSession(build, options)
+        const program = options.program ?? programPath(build)
         try {
             await session.boot(typeof program === "string" ? readFileSync(program) : program)
         } catch (e) {
@@ -174,6 +183,15 @@ export class TcpVmSession {
         return new Promise(resolve => setTimeout(resolve, ms))
     }
 
+    /** Lets `ms` of real time pass. */
+    advance(ms: number): Promise<void> {
+        return this.sleep(ms)
+    }
+
+    until(done: () => boolean, withinMs: number, what = "the condition"): Promise<void> {
+        return this.waitFor(done, withinMs, what)
+    }
+
     /** Waits, in real time, until `predicate` holds; fails if it does not within `timeoutMs` or the VM exits. */
     async waitFor(predicate: () => boolean, timeoutMs: number, what = "condition"): Promise<void> {
         const deadline = Date.now() + timeoutMs
@@ -203,7 +221,12 @@ export class TcpVmSession {
 
     /** A button press: its `down` event, then its `up` event. */
     press(): Promise<void> {
+        this.pressedAt.push(this.now)
         return this.peripherals.press()
+    }
+
+    get ledIsOn(): boolean {
+        return this.led.isOn
     }
 
     /** Sends `data` to the device over serial, in chunks as for `Peripherals.inject`, one right after another. */

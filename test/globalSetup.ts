@@ -1,4 +1,4 @@
-import { buildAll } from "../sim/index.js"
+import { buildAll } from "../host/index.js"
 
 export default function setup() {
     buildAll()

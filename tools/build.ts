@@ -1,5 +1,5 @@
 // npm run build: both firmware builds, into built/<name>/.
-import { buildAll } from "../sim/index.js"
+import { buildAll } from "../host/index.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 

@@ -1,6 +1,7 @@
 // `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
 // through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
-import { BUILDS, type BuildName, ROOT, BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../sim/index.js"
+import { BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../sim/index.js"
+import { BUILDS, type BuildName, ROOT } from "../host/index.js"
 import { runMain, UserError } from "./errors.js"
 import { parseOptions } from "./options.js"
 

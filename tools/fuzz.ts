@@ -4,8 +4,9 @@
 // into the README's "Reliability" section.
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
-import { BUILDS, buildAll, programPath, type BuildName, Simulation } from "../sim/index.js"
-import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../sim/checks/index.js"
+import { Simulation } from "../sim/index.js"
+import { BUILDS, buildAll, programPath, type BuildName } from "../host/index.js"
+import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../host/checks/index.js"
 import { oneLine, runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./reliability.js"
@@ -26,7 +27,7 @@ const HELP = [
 type Kind = "serial" | "flood"
 
 async function start(build: BuildName) {
-    const sim = await Simulation.start({ program: readFileSync(programPath(build)) })
+    const sim = await Simulation.start({ build })
     await sim.untilReady()
     return sim
 }

@@ -4,8 +4,8 @@
 // from everything recorded there. Nothing in that section is typed by hand.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { ROOT } from "../sim/index.js"
-import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../sim/checks/index.js"
+import { ROOT } from "../host/index.js"
+import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../host/checks/index.js"
 
 export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
 const README = join(ROOT, "README.md")

@@ -1,7 +1,8 @@
 // `npm run sim`: both builds, side by side, in the real DeviceScript VM with a
 // simulated button, serial peer and status LED, through one scripted scenario.
 import { readFileSync } from "node:fs"
-import { buildAll, type BuildName, DROPPED_SEQ, inputRows, playScenario, printSideBySide, programPath, REPLY_DELAY_MS, type Row, Simulation } from "../sim/index.js"
+import { DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row, Simulation } from "../sim/index.js"
+import { buildAll, type BuildName, programPath } from "../host/index.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 
@@ -14,7 +15,7 @@ const SIM_HELP = [
 ].join("\n")
 
 async function runBuild(build: BuildName, verbose: boolean): Promise<{ rows: Row[]; sim: Simulation }> {
-    const sim = await Simulation.start({ program: readFileSync(programPath(build)), verbose })
+    const sim = await Simulation.start({ build, verbose })
     await sim.untilReady()
     const rows = await playScenario(sim, build, () => sim.led.changes.map(c => ({ at: c.at, on: c.intensity > 0 })))
     sim.stop()

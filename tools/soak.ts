@@ -1,8 +1,9 @@
 // `npm run soak -- [--cycles N] [--build superloop|async] [--no-build]`: the soak of sim/checks/soak.ts (test/soak runs it too), with its heap figures
 // written into the README's "Reliability" section (for the default 10,000 cycles on both builds).
 import { readFileSync } from "node:fs"
-import { BUILDS, buildAll, programPath, type BuildName, Simulation } from "../sim/index.js"
-import { GROWTH_BOUND_BYTES, HEAP_BOUND_BYTES, SOAK_CYCLES, soak } from "../sim/checks/index.js"
+import { Simulation } from "../sim/index.js"
+import { BUILDS, buildAll, programPath, type BuildName } from "../host/index.js"
+import { GROWTH_BOUND_BYTES, HEAP_BOUND_BYTES, SOAK_CYCLES, soak } from "../host/checks/index.js"
 import { heapLiveBytes, instrumentedModuleOptions } from "../sim/instrumentedVm.js"
 import { runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
@@ -32,8 +33,8 @@ async function main() {
     let ok = true
     for (const build of builds) {
         const started = Date.now()
-        const sim = await Simulation.start({ program: readFileSync(programPath(build)), moduleOptions: instrumentedModuleOptions() })
-        const heap = await soak(sim, heapLiveBytes, cycles)
+        const sim = await Simulation.start({ build, moduleOptions: instrumentedModuleOptions() })
+        const heap = await soak(sim, () => heapLiveBytes(sim.module), cycles)
         sim.stop()
         const crashes = sim.crashes()
         const held = crashes.length === 0 && heap.endBytes - heap.idleBytes <= HEAP_BOUND_BYTES && Math.abs(heap.endBytes - heap.quarterBytes) <= GROWTH_BOUND_BYTES

@@ -1,7 +1,8 @@
 // Both firmware builds on an emulated Pico: the real DeviceScript runtime, its Jacdac over USB to a jacdac-ts bus.
 import { JDBus } from "jacdac-ts"
 import { VirtualClock } from "../clock.js"
-import type { SentFrame } from "../frames.js"
+import type { Device } from "../../host/device.js"
+import type { SentFrame } from "../../host/frames.js"
 import { Peripherals } from "../peripherals.js"
 import { GpioButton, LedPin } from "./board.js"
 import { JacdacUsbBridge } from "./jacdacUsbBridge.js"
@@ -9,6 +10,8 @@ import { Pico, type PicoImage } from "./pico.js"
 import { stubMathRandom } from "./repeatableRandom.js"
 
 export interface ChipSimulationOptions {
+    /** The build the image holds (or, for a variant, its name). */
+    build: string
     image: PicoImage
     /** Ask the runtime for its log (DMESG) over USB and print it. */
     verbose?: boolean
@@ -26,7 +29,9 @@ const READY_WITHIN_MS = 5000
  * (a VirtualClock kept in step with the chip) with the serial peer on it, the
  * button on GP15 and the LED on GP25.
  */
-export class ChipSimulation {
+export class ChipSimulation implements Device {
+    readonly host = "chip"
+    readonly build: string
     readonly pico: Pico
     readonly clock = new VirtualClock()
     readonly bus: JDBus
@@ -39,6 +44,7 @@ export class ChipSimulation {
     private readonly restoreRandom: () => void
 
     private constructor(private readonly options: ChipSimulationOptions) {
+        this.build = options.build
         this.restoreRandom = stubMathRandom()
         this.pico = new Pico(options.image)
         this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true, deviceId: HOST_DEVICE_ID })
@@ -113,6 +119,20 @@ export class ChipSimulation {
     /** A press of the button on GP15 (it goes down now, or after the press under way). */
     async press(): Promise<void> {
         this.button.press()
+    }
+
+    /** When each press went down, in emulated ms. */
+    get pressedAt(): readonly number[] {
+        return this.button.pressedAt
+    }
+
+    get ledIsOn(): boolean {
+        return this.led.isOn
+    }
+
+    /** The chip has no crash report of its own yet: nothing is seen to go wrong. */
+    crashes(): string[] {
+        return []
     }
 
     /** Sends `data` to the device over serial (the serial peer's `received` reports). */

@@ -1,6 +1,6 @@
 // The emulated Pico, for tools and tests: find the files, bundle a build, start it.
 import { readFileSync } from "node:fs"
-import { BUILDS, ROOT, type BuildName } from "../builds.js"
+import { buildNamed, ROOT, type BuildName } from "../../host/builds.js"
 import { ChipFiles, type ChipFileSources } from "./chipFiles.js"
 import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
@@ -10,8 +10,8 @@ export { ChipSimulation } from "./chipSimulation.js"
 export { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
 export interface ChipStart {
-    /** A build of the project, or an image already bundled. */
-    build: BuildName | { image: string }
+    /** A build of the project, or an image already bundled (and a name for it). */
+    build: BuildName | { image: string; name: string }
     files?: Partial<ChipFileSources>
     verbose?: boolean
 }
@@ -21,9 +21,10 @@ export async function startChip(request: ChipStart): Promise<ChipSimulation> {
     const paths = await new ChipFiles({ projectDir: ROOT, ...request.files }).find()
     const image =
         typeof request.build === "string"
-            ? await bundleForPico({ name: request.build, entry: BUILDS[request.build], runtime: paths.runtime })
+            ? await bundleForPico({ name: request.build, entry: buildNamed(request.build).entry, runtime: paths.runtime })
             : request.build.image
     const sim = await ChipSimulation.start({
+        build: typeof request.build === "string" ? request.build : request.build.name,
         image: { bootrom: readFileSync(paths.bootrom), uf2: readFileSync(image) },
         verbose: request.verbose,
     })

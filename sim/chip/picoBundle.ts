@@ -3,7 +3,7 @@ import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { devsCommand, ROOT } from "../builds.js"
+import { devsCommand, ROOT } from "../../host/builds.js"
 
 export const PICO_BOARD = "pico_button_led"
 /** `devs bundle` starts devtools on the fixed ports 8081-8083: every user of them takes this lock. */

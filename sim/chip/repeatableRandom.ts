@@ -1,16 +1,10 @@
 // jacdac-ts draws ids and tags from Math.random and crypto.getRandomValues: seeded ones make runs repeatable.
+import { seededRandom } from "../../host/random.js"
 
-/** Replaces Math.random and crypto.getRandomValues with a seeded generator (mulberry32); returns the function that puts them back. */
+/** Replaces Math.random and crypto.getRandomValues with a seeded generator; returns the function that puts them back. */
 export function stubMathRandom(seed = 0x5eed): () => void {
     const original = Math.random
-    let state = seed >>> 0
-    const next = () => {
-        state = (state + 0x6d2b79f5) >>> 0
-        let t = state
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
+    const next = seededRandom(seed)
     Math.random = next
     const { crypto } = globalThis
     Object.defineProperty(crypto, "getRandomValues", {

@@ -1,6 +1,7 @@
 // The checks both builds pass on the emulated Pico (SPEC rules 1-3, 5 and 7), one device per build, in order.
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { type BuildName, frame, type SentFrame, startChip, type ChipSimulation } from "../../sim/index.js"
+import { startChip, type ChipSimulation } from "../../sim/index.js"
+import { type BuildName, frame, type SentFrame } from "../../host/index.js"
 
 /** Bundling waits for the ports lock and takes ~45 s; booting to RDY ~1.2 s of emulated time. */
 const START_TIMEOUT_MS = 400_000

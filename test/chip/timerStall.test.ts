@@ -1,7 +1,8 @@
 // The RP2040 runtime's lost timer wake-up (devicescript-pico src/tim.c, tim_set_timer), reproduced on the emulated Pico.
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { ROOT, ChipFiles, findRuntimeElf, readElfSymbols, type Symbols, callWhileIdle, startChip, type ChipSimulation, TimerStalls, type TimerStall } from "../../sim/index.js"
+import { ChipFiles, findRuntimeElf, readElfSymbols, type Symbols, callWhileIdle, startChip, type ChipSimulation, TimerStalls, type TimerStall } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 
 /** What jacdac-c's physical layer passes tim_set_timer for "sleep as long as allowed" (JD_MIN_MAX_SLEEP, µs). */
 const MAX_SLEEP_MARKER = 10_000

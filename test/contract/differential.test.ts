@@ -1,19 +1,10 @@
 // Protocol timing (docs/protocol.md): given the same inputs spaced at least 50 ms apart, both builds send the same frames in the same order.
 import { describe, expect, test } from "vitest"
 import { simulateReady } from "../support/simulate.js"
-import { frame, type Simulation } from "../../sim/index.js"
+import { type Simulation } from "../../sim/index.js"
+import { frame, seededRandom } from "../../host/index.js"
 
 type Step = { waitMs: number } & ({ press: true } | { inject: string })
-
-/** A small deterministic PRNG (mulberry32), so a failing script can be replayed from its seed. */
-function random(seed: number) {
-    return () => {
-        seed = (seed + 0x6d2b79f5) | 0
-        let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
 
 /**
  * The two builds send a REQ up to one superloop period apart, so each
@@ -27,7 +18,7 @@ const DEADLINE_MARGIN_MS = 30
  * enough for timeouts; no input lands within DEADLINE_MARGIN_MS of a timeout.
  */
 function script(seed: number, length: number): Step[] {
-    const next = random(seed)
+    const next = seededRandom(seed)
     const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)]
     const deadlines: number[] = []
     const steps: Step[] = []

@@ -1,7 +1,7 @@
 // Protocol rules 4 and 5 (docs/protocol.md): every rejected frame gets exactly the one ERR its first failed check names.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 const rejections: [string, string, string | string[]][] = [
     // [what, input, expected answer]

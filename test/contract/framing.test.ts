@@ -1,7 +1,8 @@
 // Protocol rule 6 and its timing section (docs/protocol.md): chunking never changes the result, nothing is lost.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame, type Simulation } from "../../sim/index.js"
+import { type Simulation } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 async function pressTimes(sim: Simulation, count: number) {
     for (let i = 0; i < count; i++) await sim.press()

@@ -2,7 +2,7 @@
 // superloop pass (10 ms): each is answered in the order it arrived.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 describe.each(BUILD_NAMES)("%s build", build => {
     test.each([0, 1, 3, 6, 9])("input, then a press %i ms later: the ERR before the REQ", async gapMs => {

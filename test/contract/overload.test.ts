@@ -2,7 +2,8 @@
 // floods of serial input faster than the link can carry their answers.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulate, simulateReady } from "../support/simulate.js"
-import { checksumHex, frame, type SentFrame, autoReply, type Simulation } from "../../sim/index.js"
+import { autoReply, type Simulation } from "../../sim/index.js"
+import { checksumHex, frame, type SentFrame } from "../../host/index.js"
 import { heapLiveBytes, instrumentedModuleOptions } from "../../sim/instrumentedVm.js"
 
 /** Rule 10: received bytes the device holds before framing them. */

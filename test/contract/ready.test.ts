@@ -1,7 +1,7 @@
 // Protocol (docs/protocol.md): `RDY` once per run, within 100 ms of the serial role first binding; presses before it are ignored.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulate } from "../support/simulate.js"
-import { frame } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 describe.each(BUILD_NAMES)("%s build", build => {
     test("sends RDY,<build> within 100 ms of the serial role binding, once", async () => {

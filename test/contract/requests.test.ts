@@ -1,7 +1,8 @@
 // Protocol rules 1-3 and 7 (docs/protocol.md): requests, seq numbers, the in-flight limit, replies, timeouts and the LED.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { autoReply, frame, type Simulation } from "../../sim/index.js"
+import { autoReply, type Simulation } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 /** Presses, then returns the time of the press and the REQ it got (looked for over 300 ms, so a late one is seen late). */
 async function pressForReq(sim: Simulation) {

@@ -3,7 +3,8 @@
 // in between either may happen, but no request gets both an ACK and a TMO.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { frame, type Simulation } from "../../sim/index.js"
+import { type Simulation } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 /** Presses and runs 1 ms at a time until the REQ for `seq` reaches the peer; its arrival time. */
 async function pressUntilReq(sim: Simulation, seq: number): Promise<number> {

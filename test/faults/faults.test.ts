@@ -1,7 +1,8 @@
 // Protocol rule 8 (docs/protocol.md) under faults: parts that vanish and come back, floods, a restart. Both builds.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { autoReply, frame } from "../../sim/index.js"
+import { autoReply } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 describe.each(BUILD_NAMES)("%s build", build => {
     test("the serial service vanishes with requests in flight, and comes back", async () => {

@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { FLOOD_TEST_RUNS, floodProperty, regressionsOf } from "../../sim/checks/index.js"
+import { FLOOD_TEST_RUNS, floodProperty, regressionsOf } from "../../host/checks/index.js"
 
 /** A few generated floods per build in every test run; `npm run fuzz -- --floods N` for long runs. */
 const RUNS = Number(process.env.FLOOD_RUNS ?? FLOOD_TEST_RUNS)

@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { afterAll, describe, test } from "vitest"
 import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { SERIAL_TEST_RUNS, serialProperty, regressionsOf } from "../../sim/checks/index.js"
+import { SERIAL_TEST_RUNS, serialProperty, regressionsOf } from "../../host/checks/index.js"
 
 /** At least 2,000 generated inputs per build in every test run; `npm run fuzz -- --runs N` for long runs. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? SERIAL_TEST_RUNS)

@@ -1,6 +1,6 @@
 // The rule 10 checker on hand-written records: it accepts every reading the protocol allows and nothing else.
 import { describe, expect, test } from "vitest"
-import { checkFlood, FloodMismatch, type FloodRecord, timingViolations, SpecModel } from "../../sim/checks/index.js"
+import { checkFlood, FloodMismatch, type FloodRecord, timingViolations, SpecModel } from "../../host/checks/index.js"
 
 const chunk = (at: number, bytes: string) => ({ at, bytes })
 const sent = (at: number, body: string) => ({ at, body })

@@ -9,7 +9,7 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { chromium, type BrowserContext, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { type BuildName, ROOT } from "../../sim/index.js"
+import { type BuildName, ROOT } from "../../host/index.js"
 import { distributionChart, timelineChart } from "../../tools/compare/charts.js"
 import { PageServer } from "../../tools/page/server.js"
 

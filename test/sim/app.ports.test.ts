@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
-import { type BuildName, devsCommand, programPath, ROOT } from "../../sim/index.js"
+import { type BuildName, devsCommand, programPath, ROOT } from "../../host/index.js"
 import { TestProcess } from "../tools/processes.js"
 import { tempDir } from "../tools/support.js"
 

@@ -3,7 +3,8 @@
 // `devs run --tcp` always uses port 8082: no other test file may use it, and these tests run in sequence.
 import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, program, simulateReady } from "../support/simulate.js"
-import { checksumHex, frame, TcpVmSession } from "../../sim/index.js"
+import { TcpVmSession } from "../../sim/index.js"
+import { checksumHex, frame } from "../../host/index.js"
 
 /** The gap between inputs, in real time for the TCP VM and in virtual time for the simulation. */
 const STEP_MS = 150
@@ -49,7 +50,7 @@ describe("devs run --tcp and the in-process VM agree", () => {
             }
             await sim.advance(TAIL_MS)
 
-            const tcp = await TcpVmSession.start(program(build))
+            const tcp = await TcpVmSession.start(build, { program: program(build) })
             try {
                 await tcp.untilReady(5000)
                 for (const step of STEPS) {

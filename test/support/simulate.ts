@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs"
 import { afterEach, expect } from "vitest"
-import { type BuildName, programPath, Simulation, type SimulationOptions } from "../../sim/index.js"
+import { Simulation, type SimulationOptions } from "../../sim/index.js"
+import { type BuildName, BUILD_NAMES, programPath } from "../../host/index.js"
 
-export const BUILD_NAMES: BuildName[] = ["superloop", "async"]
+export { BUILD_NAMES }
 
 const programs = new Map<string, Uint8Array>()
 
@@ -20,9 +21,9 @@ const running: Simulation[] = []
 /** Starts a build in a fresh simulation; the test fails if the VM crashes in it. */
 export async function simulate(
     name: BuildName,
-    options: Omit<SimulationOptions, "program"> = {},
+    options: Omit<SimulationOptions, "program" | "build"> = {},
 ): Promise<Simulation> {
-    const sim = await Simulation.start({ program: program(name), ...options })
+    const sim = await Simulation.start({ build: name, program: program(name), ...options })
     running.push(sim)
     return sim
 }

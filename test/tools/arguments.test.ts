@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import { describe, expect, test } from "vitest"
-import { ROOT } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli")
 

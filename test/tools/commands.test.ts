@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs"
 import { createServer, type Server } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { ROOT } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 import { runProcess, stderrLines, tempDir, toolArgs, type ToolRun } from "./support.js"
 
 const HELP_TIMEOUT = 90_000

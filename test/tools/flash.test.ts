@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { ROOT } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 import { fakeEsp32Runtime, fakeRp2040Runtime } from "./images.js"
 import { esptoolCall, expectedEsptoolCall, fakeBootDrive, fakeTools, runTool, stderrLines, tempDir, type ToolRun } from "./support.js"
 

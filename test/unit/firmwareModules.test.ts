@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process"
 import { readdirSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, test } from "vitest"
-import { devsCommand, ROOT } from "../../sim/index.js"
+import { devsCommand, ROOT } from "../../host/index.js"
 
 const DEVS_TESTS = join(ROOT, "test/devs")
 const files = readdirSync(DEVS_TESTS).filter(f => f.endsWith(".test.ts"))

@@ -1,7 +1,8 @@
 // The instrumented VM (sim/instrumentedVm.ts) runs programs exactly as the
 // plain one does, and its counters and heap figures mean what they say.
 import { describe, expect, test } from "vitest"
-import { type BuildName, frame, readVmWasm, type Simulation } from "../../sim/index.js"
+import { readVmWasm, type Simulation } from "../../sim/index.js"
+import { type BuildName, frame } from "../../host/index.js"
 import { counters, dumpHeapStats, heapLiveBytes, heapStats, instrumentedModuleOptions, instrumentedVmWasm } from "../../sim/instrumentedVm.js"
 import { simulate } from "../support/simulate.js"
 

@@ -1,8 +1,9 @@
-// The simulator is a part of its own: tools/ and test/ reach it only through its public entries, and it needs neither.
+// The layout's boundaries: host/ is the kernel every part shares, sim/ the simulator, tools/ the commands, test/ the tests.
+// tools/ and test/ reach host/ and sim/ only through their public entries; host/ needs no other part, sim/ only host/.
 import { readdirSync, readFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { describe, expect, test } from "vitest"
-import { ROOT } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 
 function typescriptFiles(dir: string): string[] {
     return readdirSync(join(ROOT, dir), { withFileTypes: true, recursive: true })
@@ -16,43 +17,50 @@ function importedPaths(file: string): string[] {
     return [...source.matchAll(/^\s*(?:import|export)\b[^"']*?from\s+["']([^"']+)["']/gm)].map(match => match[1])
 }
 
-/** sim/index.js, and two entries that load heavy packages only for those who need them (binaryen, fast-check). */
-const PUBLIC_ENTRIES = ["/sim/index.js", "/sim/instrumentedVm.js", "/sim/checks/index.js"]
+/**
+ * The public entries: host/index.js and sim/index.js, and two that load heavy
+ * packages only for those who need them (fast-check for the checks, binaryen
+ * for the instrumented VM).
+ */
+const PUBLIC_ENTRIES = ["host/index.ts", "host/checks/index.ts", "sim/index.ts", "sim/instrumentedVm.ts"]
 
-/** Whether `path`, imported by `file`, lands in `dir` (tools/ or test/). */
-function landsIn(file: string, path: string, dir: string): boolean {
-    return path.startsWith(".") && relative(ROOT, join(ROOT, file, "..", path)).startsWith(`${dir}/`)
+/** The project folder `path`, imported by `file`, lands in (undefined for a package). */
+function folderOf(file: string, path: string): string | undefined {
+    if (!path.startsWith(".")) return undefined
+    return relative(ROOT, join(ROOT, file, "..", path)).split("/")[0]
 }
 
-describe("the simulator's boundary", () => {
-    test("tools/ and test/ import sim/ only through its public entries", () => {
-        const reachingInside = [...typescriptFiles("tools"), ...typescriptFiles("test")].flatMap(file =>
+/** `file: path` for each import of a file in `from` that lands in one of `folders` and is not allowed by `allowed`. */
+function importsInto(from: string[], folders: string[], allowed: (target: string) => boolean = () => false): string[] {
+    return from.flatMap(dir =>
+        typescriptFiles(dir).flatMap(file =>
             importedPaths(file)
-                .filter(path => /(^|\/)sim\//.test(path) && !PUBLIC_ENTRIES.some(entry => path.endsWith(entry)))
+                .filter(path => folders.includes(folderOf(file, path) ?? ""))
+                .filter(path => !allowed(relative(ROOT, join(ROOT, file, "..", path)).replace(/\.js$/, ".ts")))
                 .map(path => `${file}: ${path}`),
-        )
-        expect(reachingInside).toEqual([])
+        ),
+    )
+}
+
+describe("the layout's boundaries", () => {
+    test("tools/ and test/ import host/ and sim/ only through their public entries", () => {
+        expect(importsInto(["tools", "test"], ["host", "sim"], target => PUBLIC_ENTRIES.includes(target))).toEqual([])
+    })
+
+    test("host/ imports nothing from sim/, tools/ or test/", () => {
+        expect(importsInto(["host"], ["sim", "tools", "test"])).toEqual([])
     })
 
     test("sim/ imports nothing from tools/ or test/", () => {
-        const outward = typescriptFiles("sim").flatMap(file =>
-            importedPaths(file)
-                .filter(path => /^(\.\.\/)+(tools|test)\//.test(path))
-                .map(path => `${file}: ${path}`),
-        )
-        expect(outward).toEqual([])
+        expect(importsInto(["sim"], ["tools", "test"])).toEqual([])
     })
 
-    test("tools/ import nothing from test/: what both need lives in sim/", () => {
-        const intoTests = typescriptFiles("tools").flatMap(file =>
-            importedPaths(file)
-                .filter(path => landsIn(file, path, "test"))
-                .map(path => `${file}: ${path}`),
-        )
-        expect(intoTests).toEqual([])
+    test("tools/ import nothing from test/: what both need lives in host/ or sim/", () => {
+        expect(importsInto(["tools"], ["test"])).toEqual([])
     })
 
     test("the import scan sees the imports this very file makes", () => {
-        expect(importedPaths("test/unit/simApi.test.ts")).toContain("../../sim/index.js")
+        expect(importedPaths("test/unit/simApi.test.ts")).toContain("../../host/index.js")
+        expect(folderOf("test/unit/simApi.test.ts", "../../host/index.js")).toBe("host")
     })
 })

@@ -1,7 +1,7 @@
 // Bytecode figures of a build: the .devs size, and the size of each function of the project's own code.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { buildDir } from "../../sim/index.js"
+import { buildDir } from "../../host/index.js"
 
 export interface FunctionSize {
     name: string

@@ -1,6 +1,7 @@
 // The on-chip comparison: both builds on the emulated Pico (the real DeviceScript runtime in rp2040js), in emulated time.
 import { readFileSync } from "node:fs"
-import { ROOT, type BuildName, findRuntimeElf, ChipFiles, MissingChipFile, startChip, superloopVariantImage, type ChipSimulation, ramUse, readElfSymbols, type RamUse, TimerStalls, type TimerStall, frame } from "../../sim/index.js"
+import { findRuntimeElf, ChipFiles, MissingChipFile, startChip, superloopVariantImage, type ChipSimulation, ramUse, readElfSymbols, type RamUse, TimerStalls, type TimerStall } from "../../sim/index.js"
+import { ROOT, type BuildName, frame } from "../../host/index.js"
 import { mean, median, percentile, round } from "./stats.js"
 
 export const LOOP_SWEEP_MS = [1, 2, 5, 10, 20, 50]
@@ -180,7 +181,7 @@ async function measureBuild(build: BuildName, s: ChipSettings, elf: string | und
 async function sweepPoint(loopMs: number, s: ChipSettings, progress: (m: string) => void): Promise<LoopSweepPoint> {
     progress(`  superloop with LOOP_MS = ${loopMs}: bundling, ${s.sweepIdleMs} ms idle, ${s.sweepPresses} presses`)
     const image = await superloopVariantImage(loopMs)
-    const sim = await startChip({ build: { image } })
+    const sim = await startChip({ build: { image, name: `superloop-loop${loopMs}ms` } })
     try {
         const idleBusyShare = await busyShareOver(sim, s.sweepIdleMs, false)
         let worst = 0

@@ -1,5 +1,6 @@
 // Press→REQ and RES→ACK latencies, measured from outside the device.
-import { frame, type Simulation } from "../../sim/index.js"
+import { type Simulation } from "../../sim/index.js"
+import { frame } from "../../host/index.js"
 
 export interface LatencySample {
     pressToReqMs: number

@@ -1,7 +1,7 @@
 // `npm run compare [-- --quick]`: both builds through the same scenarios, side by side.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { build, buildAll, ROOT } from "../../sim/index.js"
+import { build, buildAll, ROOT } from "../../host/index.js"
 import { runMain } from "../errors.js"
 import { parseOptions } from "../options.js"
 import { bytecodeFigures } from "./bytecode.js"

@@ -3,8 +3,8 @@
 // bytes offered and discarded, the peak live heap, answer lags, and press→REQ during the flood.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { ROOT, bytes, frame, parseSent } from "../../sim/index.js"
-import { checkFlood, type FloodVerdict, type ReceivedChunk } from "../../sim/checks/index.js"
+import { ROOT, bytes, frame, parseSent } from "../../host/index.js"
+import { checkFlood, type FloodVerdict, type ReceivedChunk } from "../../host/checks/index.js"
 import { floodRowsTable, type FloodRow, recordReliability } from "../reliability.js"
 import { Run, type Instrumentation } from "./scenarios.js"
 import { percentile, round } from "./stats.js"

@@ -3,7 +3,7 @@
 // (reports/quick/ with --quick); a full run on both builds also rewrites the README's flood figures.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { buildAll, ROOT } from "../../sim/index.js"
+import { buildAll, ROOT } from "../../host/index.js"
 import { vmInstrumentation } from "../../sim/instrumentedVm.js"
 import { runMain } from "../errors.js"
 import { parseOptions } from "../options.js"

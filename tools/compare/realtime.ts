@@ -1,7 +1,8 @@
 // Latency on the wall clock: both builds run in this process in real time, and
 // their request cycles alternate, so both see the same machine at the same moments.
 import { readFileSync } from "node:fs"
-import { frame, parseSent, programPath, type SentFrame, Simulation, WallClock } from "../../sim/index.js"
+import { Simulation, WallClock } from "../../sim/index.js"
+import { frame, parseSent, programPath, type SentFrame } from "../../host/index.js"
 import type { LatencySample } from "./latency.js"
 
 const ANSWER_WITHIN_MS = 2000
@@ -42,7 +43,7 @@ interface Device {
 }
 
 async function start(build: string): Promise<Device> {
-    const sim = await Simulation.start({ program: readFileSync(programPath(build)), clock: new WallClock() })
+    const sim = await Simulation.start({ build, clock: new WallClock() })
     await sim.untilReady()
     return { sim, watch: new FrameWatch(sim) }
 }

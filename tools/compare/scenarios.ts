@@ -1,6 +1,7 @@
 // The scenarios every build runs, on virtual time: exact and repeatable figures.
 import { readFileSync } from "node:fs"
-import { autoReply, programPath, Simulation, type SimulationOptions } from "../../sim/index.js"
+import { autoReply, Simulation, type SimulationOptions } from "../../sim/index.js"
+import { programPath } from "../../host/index.js"
 import { requestCycle, type LatencySample } from "./latency.js"
 import { mean, slope } from "./stats.js"
 
@@ -44,7 +45,7 @@ export class Run {
     static async start(build: string, instrumentation: Instrumentation, traceWakeups = false): Promise<Run> {
         let run: Run | undefined
         const sim = await Simulation.start({
-            program: readFileSync(programPath(build)),
+            build,
             ...instrumentation.options(),
             onWakeup: at => {
                 if (!run) return

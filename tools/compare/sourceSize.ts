@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import ts from "typescript"
-import { ROOT } from "../../sim/index.js"
+import { ROOT } from "../../host/index.js"
 
 /** The files that belong to one build only; the shared modules are counted once, apart. */
 export const OWN_SOURCES: Record<string, string[]> = {

@@ -1,7 +1,7 @@
 // `devs bundle`: the runtime, the board's configuration and the compiled program, in one image.
 import { existsSync, mkdirSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
-import { type BuildName, BUILDS } from "../../sim/index.js"
+import { type BuildName, buildNamed } from "../../host/index.js"
 import { UserError } from "../errors.js"
 import { RUNTIMES, type Board } from "./boards.js"
 import { lastLine, runDevs, type DevsRun } from "./devs.js"
@@ -29,7 +29,7 @@ export async function bundle(request: BundleRequest): Promise<string> {
     const { projectDir, board, build } = request
     const image = imagePath(projectDir, board, build)
     mkdirSync(dirname(image), { recursive: true })
-    const args = ["bundle", "--board", board.id, "--flash-file", image, BUILDS[build]]
+    const args = ["bundle", "--board", board.id, "--flash-file", image, buildNamed(build).entry]
     const restoreCache = request.firmware ? seedRuntime(projectDir, RUNTIMES[board.chip], request.firmware) : undefined
     let run: DevsRun
     try {

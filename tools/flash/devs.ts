@@ -1,6 +1,6 @@
 // Runs the pinned DeviceScript CLI (or another command) in the project folder, keeping its output for error messages.
 import { spawn } from "node:child_process"
-import { devsCommand } from "../../sim/index.js"
+import { devsCommand } from "../../host/index.js"
 
 export interface DevsRun {
     code: number

@@ -1,7 +1,7 @@
 // npm run flash -- --board <board> --build superloop|async [--firmware FILE]: build, bundle and flash one build.
 import { existsSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
-import { type BuildName, BUILDS } from "../../sim/index.js"
+import { type BuildName, BUILD_NAMES, buildNamed } from "../../host/index.js"
 import { runMain, UserError } from "../errors.js"
 import { parseOptions, type Options } from "../options.js"
 import { findBoard, type Board } from "./boards.js"
@@ -52,7 +52,7 @@ function checkProjectDir(dir: string) {
 }
 
 function buildName(options: FlashOptions): BuildName | undefined {
-    const names = Object.keys(BUILDS) as BuildName[]
+    const names = BUILD_NAMES
     if (options.image !== undefined) {
         if (options.build !== undefined || options.firmware !== undefined || options["bundle-only"]) {
             throw new UserError("--image flashes a bundled image as is: leave out --build, --firmware and --bundle-only")
@@ -85,7 +85,7 @@ function checkOptionsFit(board: Board, options: FlashOptions) {
 }
 
 async function bundleBuild(projectDir: string, board: Board, build: BuildName, options: FlashOptions): Promise<string> {
-    console.log(`building ${BUILDS[build]} and bundling it for ${board.id} (${board.devName})...`)
+    console.log(`building ${buildNamed(build).entry} and bundling it for ${board.id} (${board.devName})...`)
     const image = await bundle({ projectDir, board, build, firmware: options.firmware, verbose: !!options.verbose })
     console.log(`image: ${relative(projectDir, image)} (${statSync(image).size} bytes)`)
     return image

@@ -1,7 +1,7 @@
 // `npm run mutants [-- --quick | --only ID,ID]`: one-line mutants of src/, each built and run against the suites that must kill it.
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { ROOT, type BuildName } from "../../sim/index.js"
+import { ROOT, type BuildName } from "../../host/index.js"
 import { runMain } from "../errors.js"
 import { parseOptions } from "../options.js"
 import { loadMutants, MUTANTS_FILE, type Mutant } from "./list.js"

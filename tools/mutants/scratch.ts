@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process"
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
-import { BUILDS, devsCommand, type BuildName } from "../../sim/index.js"
+import { buildNamed, devsCommand, type BuildName } from "../../host/index.js"
 
 /** Left out of the copy: generated or large, and nothing the fast suites read. */
 const NOT_COPIED = new Set([".git", "node_modules", "built", ".devicescript", "reports", "test-artifacts", "docs"])
@@ -47,7 +47,7 @@ export class Scratch {
     /** Builds `name` into built/<name>/; undefined when it built, else the compiler's output. */
     build(name: BuildName): string | undefined {
         const [node, devs] = devsCommand()
-        const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", BUILDS[name]], { cwd: this.root, encoding: "utf8" })
+        const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", buildNamed(name).entry], { cwd: this.root, encoding: "utf8" })
         if (run.status !== 0) return `${run.stdout}${run.stderr}`.trim() || `devs build exited with ${run.status}`
         const dir = join(this.root, "built", name)
         rmSync(dir, { recursive: true, force: true })

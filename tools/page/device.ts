@@ -2,7 +2,8 @@
 // (which a person can configure), and everything it does, as events for the page.
 import { readFileSync } from "node:fs"
 import { CHANGE, LightBulbReg } from "jacdac-ts"
-import { type BuildName, bytes, checksumHex, frame, programPath, Simulation, type WallClock } from "../../sim/index.js"
+import { Simulation, type WallClock } from "../../sim/index.js"
+import { type BuildName, bytes, checksumHex, frame, seededRandom } from "../../host/index.js"
 import { counters, instrumentedModuleOptions } from "../../sim/instrumentedVm.js"
 import { median } from "../compare/stats.js"
 
@@ -118,18 +119,6 @@ const LATENCIES_KEEP = 1000
 /** A press whose answer has not come this long after it is taken as unanswered (pressed before RDY, say). */
 const PRESS_ANSWER_WITHIN_MS = 1000
 
-/** A small seedable generator (mulberry32): the same seed gives the same drops and corruptions. */
-export function random(seed: number): () => number {
-    let state = seed >>> 0
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0
-        let t = state
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
-
 /** A checksum that is surely wrong for `body`. */
 export function wrongChecksum(body: string): string {
     return (parseInt(checksumHex(body), 16) ^ 0x5a).toString(16).toUpperCase().padStart(2, "0")
@@ -197,14 +186,14 @@ export class Device {
         private readonly clock: WallClock,
         seed: number,
     ) {
-        this.random = random(seed)
+        this.random = seededRandom(seed)
     }
 
     /** Boots the build in the instrumented VM on `clock` and runs it until it has sent `RDY`. */
     static async start(build: BuildName, clock: WallClock, seed: number): Promise<Device> {
         const device = new Device(build, clock, seed)
         const sim = await Simulation.start({
-            program: readFileSync(programPath(build)),
+            build,
             clock,
             moduleOptions: instrumentedModuleOptions(),
             onWakeup: at => device.wakeup(at),

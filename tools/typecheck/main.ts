@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process"
 import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
-import { build, ROOT } from "../../sim/index.js"
+import { build, ROOT } from "../../host/index.js"
 import { runMain, UserError } from "../errors.js"
 import { parseOptions } from "../options.js"
 

@@ -1,7 +1,6 @@
 // The soak: many request cycles on one device (ACK, TMO and ERR mixed), with the heap measured along the way.
 import { checksumHex, frame } from "../frames.js"
-import type { DevsModule } from "../devsVm.js"
-import type { Simulation } from "../simulation.js"
+import type { Device } from "../device.js"
 
 export const SOAK_CYCLES = 10_000
 /**
@@ -22,20 +21,20 @@ export interface SoakFigures {
 /**
  * Rounds of 4 requests: 2 answered at once, 1 frame with a bad checksum, 1
  * stray reply; the other 2 answered, or left to time out every 10th round.
- * `sim` must run the instrumented VM; the heap is measured after a full
- * collection when idle, after a quarter of the cycles, and at the end.
+ * The heap is measured when idle, after a quarter of the cycles, and at the
+ * end, by `heapLiveBytes` (for the VM: the instrumented VM's heap walk after a
+ * full collection).
  */
-/** `heapLiveBytes` reads the live heap (the instrumented VM's heap walk, passed in so that this module needs no binaryen). */
-export async function soak(sim: Simulation, heapLiveBytes: (vm: DevsModule) => number, cycles = SOAK_CYCLES): Promise<SoakFigures> {
+export async function soak(sim: Device, heapLiveBytes: () => number, cycles = SOAK_CYCLES): Promise<SoakFigures> {
     const rounds = cycles / 4
     await sim.untilReady()
     await sim.advance(500)
-    const idleBytes = heapLiveBytes(sim.module)
+    const idleBytes = heapLiveBytes()
     let quarterBytes = 0
     for (let round = 0; round < rounds; round++) {
         if (round === rounds / 4) {
             await sim.advance(500)
-            quarterBytes = heapLiveBytes(sim.module)
+            quarterBytes = heapLiveBytes()
         }
         const seq = (k: number) => (4 * round + k) % 256
         for (let k = 0; k < 4; k++) await sim.press()
@@ -50,5 +49,5 @@ export async function soak(sim: Simulation, heapLiveBytes: (vm: DevsModule) => n
         }
     }
     await sim.advance(500)
-    return { idleBytes, quarterBytes, endBytes: heapLiveBytes(sim.module) }
+    return { idleBytes, quarterBytes, endBytes: heapLiveBytes() }
 }

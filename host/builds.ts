@@ -1,4 +1,4 @@
-// Builds the firmware entry points with the pinned DeviceScript CLI, into built/<name>/.
+// The firmware's builds, and building them with the pinned DeviceScript CLI into built/<name>/.
 import { spawnSync } from "node:child_process"
 import { cpSync, mkdirSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
@@ -6,8 +6,37 @@ import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
-export const BUILDS = { superloop: "src/mainSuperloop.ts", async: "src/mainAsync.ts" } as const
-export type BuildName = keyof typeof BUILDS
+
+/**
+ * Every build of the firmware, in the order tables and charts show them. This list
+ * drives building, the simulator, the comparison, the page, fuzzing, mutants and the
+ * tests: adding a build is one line here and its entry point in src/.
+ */
+export const BUILDS = [
+    { name: "superloop", entry: "src/mainSuperloop.ts", style: "a superloop with flags", color: "#d9480f" },
+    { name: "async", entry: "src/mainAsync.ts", style: "async/await tasks", color: "#1971c2" },
+] as const
+
+export type Build = (typeof BUILDS)[number]
+export type BuildName = Build["name"]
+export const BUILD_NAMES: BuildName[] = BUILDS.map(b => b.name)
+
+export function isBuildName(name: string): name is BuildName {
+    return (BUILD_NAMES as string[]).includes(name)
+}
+
+/** The build called `name`; throws, naming the builds there are, for any other name. */
+export function buildNamed(name: string): Build {
+    const found = BUILDS.find(b => b.name === name)
+    if (!found) throw new UnknownBuildError(name)
+    return found
+}
+
+export class UnknownBuildError extends Error {
+    constructor(name: string) {
+        super(`unknown build "${name}": choose one of ${BUILD_NAMES.join(", ")}`)
+    }
+}
 
 const require = createRequire(import.meta.url)
 
@@ -40,10 +69,11 @@ export function build(name: string, entry: string): void {
     cpSync(join(ROOT, ".devicescript/bin"), buildDir(name), { recursive: true })
 }
 
-export function buildAll(names: BuildName[] = Object.keys(BUILDS) as BuildName[]): void {
+export function buildAll(names: readonly BuildName[] = BUILD_NAMES): void {
     for (const name of names) {
-        process.stdout.write(`building ${name} (${BUILDS[name]})... `)
-        build(name, BUILDS[name])
+        const { entry } = buildNamed(name)
+        process.stdout.write(`building ${name} (${entry})... `)
+        build(name, entry)
         console.log(`built/${name}/bytecode.devs`)
     }
 }

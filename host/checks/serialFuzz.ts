@@ -1,7 +1,7 @@
 // Property-based fuzzing of the serial input, against the host-side model of the protocol (docs/protocol.md).
 import fc from "fast-check"
 import { bytes, checksumHex } from "../frames.js"
-import type { Simulation } from "../simulation.js"
+import type { Device } from "../device.js"
 import { SpecModel } from "./specModel.js"
 import { checkFlood, type ReceivedChunk, timingViolations } from "./floodChecker.js"
 
@@ -161,7 +161,7 @@ const RESYNC = "$\n"
 /** Output must be complete well before the first request could time out. */
 const QUIET_WITHIN_MS = 800
 
-async function untilQuiet(sim: Simulation, expectedCount: number, since: number) {
+async function untilQuiet(sim: Device, expectedCount: number, since: number) {
     const started = sim.now
     while (sim.now - started < QUIET_WITHIN_MS) {
         await sim.advance(20)
@@ -183,7 +183,7 @@ const FLOOD_SETTLE_MS = 1300
 export class FuzzedDevice {
     model: SpecModel
 
-    constructor(readonly sim: Simulation) {
+    constructor(readonly sim: Device) {
         this.model = new SpecModel()
     }
 
@@ -254,7 +254,7 @@ export class FuzzedDevice {
             ...timingViolations(verdict),
             ...(lateRequests ? [`${lateRequests} requests neither ACKed nor timed out ${FLOOD_SETTLE_MS} ms after the flood`] : []),
             ...sim.crashes().map(c => `crash: ${c}`),
-            ...(sim.led.isOn ? ["the LED is on with nothing in flight"] : []),
+            ...(sim.ledIsOn ? ["the LED is on with nothing in flight"] : []),
         ]
         if (problems.length) throw new Error(`the device strayed from the protocol under a flood: ${problems.join("; ")}`)
         this.model = verdict.model
@@ -286,7 +286,7 @@ export class FuzzedDevice {
         const { sim, model } = this
         const actual = sim.bodies(since)
         const crashes = sim.crashes()
-        const ledOn = sim.led.isOn
+        const ledOn = sim.ledIsOn
         const ledExpected = model.requestsInFlight.length > 0
         if (crashes.length || ledOn !== ledExpected || JSON.stringify(actual) !== JSON.stringify(expected)) {
             throw new Error(
@@ -311,12 +311,12 @@ const RUNS_PER_DEVICE = 200
  * device that strayed is replaced by a fresh one, so shrinking replays each
  * candidate on a device in step with its model.
  */
-export function serialProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+export function serialProperty(start: () => Promise<Device>, afterEachRun: () => void = () => {}, freshRuns = 0) {
     return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun, freshRuns)
 }
 
 /** The same for floods (rule 10 of docs/protocol.md): every answer checked exactly, the discarded chunks found from the OVF counts. */
-export function floodProperty(start: () => Promise<Simulation>, afterEachRun: () => void = () => {}, freshRuns = 0) {
+export function floodProperty(start: () => Promise<Device>, afterEachRun: () => void = () => {}, freshRuns = 0) {
     return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun, freshRuns)
 }
 
@@ -324,7 +324,7 @@ export function floodProperty(start: () => Promise<Simulation>, afterEachRun: ()
 function deviceProperty<Input>(
     inputs: fc.Arbitrary<Input>,
     runOne: (device: FuzzedDevice, input: Input) => Promise<void>,
-    start: () => Promise<Simulation>,
+    start: () => Promise<Device>,
     afterEachRun: () => void,
     freshRuns: number,
 ) {
