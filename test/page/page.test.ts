@@ -9,11 +9,11 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { chromium, type BrowserContext, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { type BuildName, ROOT } from "../../host/index.js"
+import { BUILD_NAMES, type BuildName, ROOT } from "../../host/index.js"
 import { distributionChart, timelineChart } from "../../tools/compare/charts.js"
 import { PageServer } from "../../tools/page/server.js"
 
-const BUILDS: BuildName[] = ["superloop", "async"]
+const BUILDS = BUILD_NAMES
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 const ARTIFACTS = join(ROOT, "test-artifacts")

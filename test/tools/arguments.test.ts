@@ -2,18 +2,18 @@
 import { spawnSync } from "node:child_process"
 import { createRequire } from "node:module"
 import { describe, expect, test } from "vitest"
-import { ROOT } from "../../host/index.js"
+import { BUILD_NAMES, ROOT } from "../../host/index.js"
 
 const tsx = createRequire(import.meta.url).resolve("tsx/cli")
 
 const cases: [string, string[], RegExp][] = [
-    ["tools/build.ts", ["--fast"], /^error: unknown argument --fast; usage: npm run build$/],
-    ["tools/simulate.ts", ["--speed", "2"], /^error: unknown argument --speed; usage: npm run sim/],
+    ["tools/build/main.ts", ["--fast"], /^error: unknown argument --fast; usage: npm run build$/],
+    ["tools/sim/main.ts", ["--speed", "2"], /^error: unknown argument --speed; usage: npm run sim/],
     ["tools/compare/main.ts", ["--quik"], /^error: unknown argument --quik; usage: npm run compare/],
-    ["tools/fuzz.ts", ["--runs", "many"], /^error: --runs takes a number, not many; usage: npm run fuzz/],
-    ["tools/fuzz.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number of at least 1, not 0; usage: npm run fuzz/],
-    ["tools/fuzz.ts", ["--build", "turbo", "--no-build"], /^error: unknown build turbo: choose superloop or async$/],
-    ["tools/fuzz.ts", ["--seed"], /^error: --seed needs a value; usage: npm run fuzz/],
+    ["tools/fuzz/main.ts", ["--runs", "many"], /^error: --runs takes a number, not many; usage: npm run fuzz/],
+    ["tools/fuzz/main.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number of at least 1, not 0; usage: npm run fuzz/],
+    ["tools/fuzz/main.ts", ["--build", "turbo", "--no-build"], new RegExp(`^error: unknown build "turbo": choose one of ${BUILD_NAMES.join(", ")}$`)],
+    ["tools/fuzz/main.ts", ["--seed"], /^error: --seed needs a value; usage: npm run fuzz/],
 ]
 
 describe("host-side tools", () => {

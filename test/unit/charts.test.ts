@@ -4,7 +4,7 @@
 import { describe, expect, test } from "vitest"
 import { distributionChart, timelineChart } from "../../tools/compare/charts.js"
 import { loopSweepChart } from "../../tools/compare/chipReport.js"
-import { axisTicks, stackLabels, windowTicks } from "../../tools/page/static/labels.js"
+import { axisTicks, stackLabels, windowTicks } from "../../tools/lib/labels.js"
 
 interface Box {
     text: string

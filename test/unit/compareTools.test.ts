@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest"
 import { barChart, distributionChart, timelineChart } from "../../tools/compare/charts.js"
-import { withReadmeSection } from "../../tools/compare/report.js"
-import { backpressureInCodesWords } from "../../tools/compare/overload.js"
+import { readSection, replaceSection } from "../../tools/lib/sections.js"
+import { backpressureInCodesWords } from "../../tools/overload/floods.js"
 import { codeLines, countDecisionPointsIn } from "../../tools/compare/sourceSize.js"
-import { median, percentile, slope } from "../../tools/compare/stats.js"
+import { median, percentile, slope } from "../../tools/lib/stats.js"
 
 describe("comparison statistics", () => {
     test("percentiles by nearest rank", () => {
@@ -44,12 +44,13 @@ describe("charts and README section", () => {
             expect(chart.trim().endsWith("</svg>")).toBe(true)
         }
     })
-    test("the README section is replaced between its markers, and a README without them is refused", () => {
-        const readme = "intro\n<!-- compare:start -->\nold\n<!-- compare:end -->\nrest"
-        expect(withReadmeSection(readme, "<!-- compare:start -->new<!-- compare:end -->")).toBe(
-            "intro\n<!-- compare:start -->new<!-- compare:end -->\nrest",
-        )
-        expect(() => withReadmeSection("no markers", "x")).toThrow(/no <!-- compare:start -->/)
+    test("a section is replaced between its markers, the rest kept, and a text without them is refused", () => {
+        const readme = "intro\n<!-- compare:start -->\nold\n<!-- compare:end -->\nrest <!-- chip:start -->x<!-- chip:end -->"
+        const updated = replaceSection(readme, "compare", "new\n", "README.md")
+        expect(updated).toBe("intro\n<!-- compare:start -->\nnew\n<!-- compare:end -->\nrest <!-- chip:start -->x<!-- chip:end -->")
+        expect(readSection(updated, "compare")).toBe("new")
+        expect(replaceSection(updated, "compare", "")).toBe("intro\n<!-- compare:start -->\n<!-- compare:end -->\nrest <!-- chip:start -->x<!-- chip:end -->")
+        expect(() => replaceSection("no markers", "compare", "x", "README.md")).toThrow(/^README.md has no <!-- compare:start -->/)
     })
 })
 

@@ -1,6 +1,6 @@
 // The figures' own arithmetic: steady rates press exactly rate × seconds, floods offer exactly their rate.
 import { describe, expect, test } from "vitest"
-import { flood, LINE_RATE_BYTES_PER_SEC } from "../../tools/compare/overload.js"
+import { flood, LINE_RATE_BYTES_PER_SEC } from "../../tools/overload/floods.js"
 import { steadyRate, type Instrumentation } from "../../tools/compare/scenarios.js"
 
 /** No instrumented VM: the counts here do not need it. */

@@ -1,6 +1,6 @@
 // npm run bridge -- (--port PATH [--baud N] | --stdio | --tcp PORT): the firmware's serial role, carried by the host.
-import { runMain, UserError } from "../errors.js"
-import { parseOptions } from "../options.js"
+import { runMain, UserError } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 import { startBridge } from "./bridge.js"
 import type { ByteLink } from "./link.js"
 import { openSerialPortLink } from "./serialPortLink.js"

@@ -1,7 +1,7 @@
 // The bridge's link to a real serial port (or a pseudo-terminal), with the `serialport` package.
 import { existsSync } from "node:fs"
 import { SerialPort } from "serialport"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 import type { ByteLink } from "./link.js"
 
 /** Opens `path` at `baudRate`, 8N1; fails with one line if it cannot. */

@@ -1,6 +1,6 @@
 // The bridge's link to TCP clients on localhost: each client's bytes go to the firmware, the firmware's to every client.
 import { createServer, type Server, type Socket } from "node:net"
-import { listenFailure } from "../errors.js"
+import { listenFailure } from "../lib/errors.js"
 import type { ByteLink } from "./link.js"
 
 export const TCP_LINK_HOST = "127.0.0.1"

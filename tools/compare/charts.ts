@@ -1,7 +1,7 @@
 // Small, dependency-free SVG charts for the comparison report. Every label is
 // placed so that none overlaps another: axes tick at round values, and labels
 // along a time line go into lanes (or thin out) instead of running together.
-import { axisTicks, stackLabels } from "../page/static/labels.js"
+import { axisTicks, stackLabels } from "../lib/labels.js"
 
 const COLORS: Record<string, string> = { superloop: "#d9480f", async: "#1971c2", empty: "#868e96" }
 const FAMILY = `font-family="system-ui, sans-serif"`

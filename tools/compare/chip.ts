@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs"
 import { findRuntimeElf, ChipFiles, MissingChipFile, startChip, superloopVariantImage, type ChipSimulation, ramUse, readElfSymbols, type RamUse, TimerStalls, type TimerStall } from "../../sim/index.js"
 import { ROOT, type BuildName, frame } from "../../host/index.js"
-import { mean, median, percentile, round } from "./stats.js"
+import { mean, median, percentile, round } from "../lib/stats.js"
 
 export const LOOP_SWEEP_MS = [1, 2, 5, 10, 20, 50]
 /** The fixed load: a press every LOAD_PRESS_EVERY_MS, answered after LOAD_REPLY_MS. */

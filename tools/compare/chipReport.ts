@@ -1,15 +1,11 @@
 // The on-chip comparison as a chart (the LOOP_MS design curve) and as README sections.
-import { axisTicks } from "../page/static/labels.js"
+import { axisTicks } from "../lib/labels.js"
 import { svg, textWidth } from "./charts.js"
 import type { ChipBuildFigures, ChipOutcome, ChipReport } from "./chip.js"
 
 const COLORS = { superloop: "#d9480f", async: "#1971c2" }
 const FONT = `font-family="system-ui, sans-serif" font-size="12"`
 export const CHART_FILE = "chip-loop-sweep.svg"
-export const CHIP_START = "<!-- chip:start -->"
-export const CHIP_END = "<!-- chip:end -->"
-export const CHART_START = "<!-- chip-chart:start -->"
-export const CHART_END = "<!-- chip-chart:end -->"
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`
 const ms = (us: number) => `${(us / 1000).toFixed(1)} ms`
@@ -118,10 +114,9 @@ function figureRows(superloop: ChipBuildFigures, async: ChipBuildFigures): strin
 
 /** The figures of the "On an emulated Pico" section, between its markers. */
 export function chipReadmeSection(outcome: ChipOutcome, generatedAt: string): string {
-    if ("skipped" in outcome) return [CHIP_START, `Not measured in the latest run: ${outcome.skipped}`, CHIP_END].join("\n")
+    if ("skipped" in outcome) return `Not measured in the latest run: ${outcome.skipped}`
     const { superloop, async, loopSweep, settings } = outcome.report
     const lines = [
-        CHIP_START,
         `Latest run (${generatedAt.slice(0, 10)}, \`npm run compare\`; ${settings.presses} presses per build, emulated time; ` +
             `${superloop.wallSeconds + async.wallSeconds} s of wall time for ${((superloop.emulatedMs + async.emulatedMs) / 1000).toFixed(1)} s emulated):`,
         "",
@@ -138,24 +133,13 @@ export function chipReadmeSection(outcome: ChipOutcome, generatedAt: string): st
         }
         lines.push(`| async (one point) | ${percent(async.idleBusyShare)} | ${ms(async.pressToReqUs.max)} | ${async.lostPresses} of ${async.presses} |`, "")
     }
-    lines.push(CHIP_END)
     return lines.join("\n")
 }
 
 /** The chart at the top of the README's comparison. */
 export function chipChartSection(outcome: ChipOutcome): string {
-    if ("skipped" in outcome || !outcome.report.loopSweep.length) return [CHART_START, CHART_END].join("\n")
+    if ("skipped" in outcome || !outcome.report.loopSweep.length) return ""
     return [
-        CHART_START,
         `![What each style costs on an emulated Pico: the superloop's LOOP_MS against idle CPU share and worst press→REQ, async as one point](reports/${CHART_FILE})`,
-        CHART_END,
     ].join("\n")
-}
-
-/** Replaces the text between `start` and `end` in `readme`. */
-export function replaceBetween(readme: string, start: string, end: string, section: string): string {
-    const from = readme.indexOf(start)
-    const to = readme.indexOf(end)
-    if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} section to update`)
-    return readme.slice(0, from) + section + readme.slice(to + end.length)
 }

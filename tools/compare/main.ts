@@ -2,8 +2,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { build, buildAll, ROOT } from "../../host/index.js"
-import { runMain } from "../errors.js"
-import { parseOptions } from "../options.js"
+import { runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 import { bytecodeFigures } from "./bytecode.js"
 import { barChart, distributionChart, timelineChart } from "./charts.js"
 import type { LatencySample } from "./latency.js"
@@ -15,7 +15,6 @@ import {
     renderTerminalTable,
     type Report,
     toJson,
-    withReadmeSection,
 } from "./report.js"
 import {
     burst,
@@ -27,10 +26,11 @@ import {
     timeline,
     virtualLatencies,
 } from "./scenarios.js"
-import { median, percentile, round } from "./stats.js"
-import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./overload.js"
+import { median, percentile, round } from "../lib/stats.js"
+import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../overload/floods.js"
 import { chipComparison, chipJson, type ChipOutcome } from "./chip.js"
-import { CHART_END, CHART_FILE, CHART_START, CHIP_END, CHIP_START, chipChartSection, chipReadmeSection, loopSweepChart, replaceBetween } from "./chipReport.js"
+import { CHART_FILE, chipChartSection, chipReadmeSection, loopSweepChart } from "./chipReport.js"
+import { writeSection } from "../lib/sections.js"
 
 const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
@@ -117,10 +117,8 @@ async function chipPart(quick: boolean, out: string, json: Record<string, unknow
     else if (chip.report.loopSweep.length) writeFileSync(join(out, CHART_FILE), loopSweepChart(chip.report))
     json.chip = chipJson(chip)
     if (!quick) {
-        let readme = readFileSync(README, "utf8")
-        readme = replaceBetween(readme, CHIP_START, CHIP_END, chipReadmeSection(chip, new Date().toISOString()))
-        readme = replaceBetween(readme, CHART_START, CHART_END, chipChartSection(chip))
-        writeFileSync(README, readme)
+        writeSection(README, "chip", chipReadmeSection(chip, new Date().toISOString()))
+        writeSection(README, "chip-chart", chipChartSection(chip))
     }
     return chip
 }
@@ -215,7 +213,7 @@ async function main() {
 
     const json: Record<string, unknown> = { ...toJson(report), overload }
     writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, s.quick))
-    if (!s.quick) writeFileSync(README, withReadmeSection(readFileSync(README, "utf8"), renderReadmeSection(report)))
+    if (!s.quick) writeSection(README, "compare", renderReadmeSection(report))
     if (!s.quick) recordOverload(overload, "npm run compare")
     await chipPart(s.quick, out, json)
     writeFileSync(join(out, "compare.json"), JSON.stringify(json, null, 2) + "\n")

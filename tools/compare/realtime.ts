@@ -1,8 +1,7 @@
 // Latency on the wall clock: both builds run in this process in real time, and
 // their request cycles alternate, so both see the same machine at the same moments.
-import { readFileSync } from "node:fs"
 import { Simulation, WallClock } from "../../sim/index.js"
-import { frame, parseSent, programPath, type SentFrame } from "../../host/index.js"
+import { frame, parseSent, type SentFrame } from "../../host/index.js"
 import type { LatencySample } from "./latency.js"
 
 const ANSWER_WITHIN_MS = 2000

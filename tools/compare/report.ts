@@ -2,7 +2,7 @@
 import type { BytecodeFigures } from "./bytecode.js"
 import { meetsSteadyRateRule, STEADY_RATE_RULE, type RateResult, type Rates } from "./scenarios.js"
 import type { SourceSize } from "./sourceSize.js"
-import { round } from "./stats.js"
+import { round } from "../lib/stats.js"
 
 interface Spread {
     median: number
@@ -236,13 +236,9 @@ export function renderMarkdown(report: Report): string {
     ].join("\n")
 }
 
-const README_START = "<!-- compare:start -->"
-const README_END = "<!-- compare:end -->"
-
 /** The README's comparison: the table and the charts of the latest full run. */
 export function renderReadmeSection(report: Report): string {
     return [
-        README_START,
         `Latest full run (${report.generatedAt.slice(0, 10)}, ${report.durationSeconds} s; details and per-function tables in [reports/compare.md](reports/compare.md)):`,
         "",
         "| figure | superloop | async |",
@@ -250,14 +246,5 @@ export function renderReadmeSection(report: Report): string {
         ...rows(report).map(r => `| ${r.join(" | ")} |`),
         "",
         ...report.charts.map(c => `![${c}](reports/${c})`),
-        README_END,
     ].join("\n")
-}
-
-/** `readme` with its comparison section replaced by `section`. */
-export function withReadmeSection(readme: string, section: string): string {
-    const start = readme.indexOf(README_START)
-    const end = readme.indexOf(README_END)
-    if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section to update`)
-    return readme.slice(0, start) + section + readme.slice(end + README_END.length)
 }

@@ -1,9 +1,7 @@
 // The scenarios every build runs, on virtual time: exact and repeatable figures.
-import { readFileSync } from "node:fs"
 import { autoReply, Simulation, type SimulationOptions } from "../../sim/index.js"
-import { programPath } from "../../host/index.js"
 import { requestCycle, type LatencySample } from "./latency.js"
-import { mean, slope } from "./stats.js"
+import { mean, slope } from "../lib/stats.js"
 
 /** Exact counts of what the VM did, from an instrumented VM (or none). */
 export interface VmWork {

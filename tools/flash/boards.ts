@@ -1,7 +1,7 @@
 // The project's boards (boards/*.board.json, the CLI's custom board format) and the runtime each one needs.
 import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 
 export type Chip = "esp32" | "rp2040"
 

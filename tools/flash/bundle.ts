@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { type BuildName, buildNamed } from "../../host/index.js"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 import { RUNTIMES, type Board } from "./boards.js"
 import { lastLine, runDevs, type DevsRun } from "./devs.js"
 import { cachedRuntimeAgeHours, CACHE_FRESH_MS, seedRuntime } from "./runtimeCache.js"

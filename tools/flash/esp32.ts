@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process"
 import { accessSync, constants, statSync } from "node:fs"
 import { delimiter, join } from "node:path"
 import { SerialPort } from "serialport"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 import type { Board } from "./boards.js"
 import { runCommand } from "./devs.js"
 

@@ -1,7 +1,7 @@
 // Checks that a runtime (or a bundled image) is for the board's chip before anything is built or flashed.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { basename } from "node:path"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 import { ESP32_IMAGE_OFFSET, RUNTIMES, type Board } from "./boards.js"
 import { isUf2, parseUf2, RP2040_FAMILY_ID } from "./uf2.js"
 

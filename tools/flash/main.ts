@@ -2,8 +2,8 @@
 import { existsSync, statSync } from "node:fs"
 import { join, relative } from "node:path"
 import { type BuildName, BUILD_NAMES, buildNamed } from "../../host/index.js"
-import { runMain, UserError } from "../errors.js"
-import { parseOptions, type Options } from "../options.js"
+import { runMain, UserError } from "../lib/errors.js"
+import { parseOptions, type Options } from "../lib/options.js"
 import { findBoard, type Board } from "./boards.js"
 import { bundle } from "./bundle.js"
 import { findEsptool, findSerialPort, flashEsp32 } from "./esp32.js"
@@ -17,7 +17,7 @@ const USAGE =
 const HELP = [
     "Builds, bundles and flashes one build to a board: an ESP32 through esptool, a Pico by copying to its boot drive.",
     "  --board ID        one of the boards in boards/",
-    "  --build NAME      superloop or async",
+    `  --build NAME      ${BUILD_NAMES.join(" or ")}`,
     "  --firmware FILE   a DeviceScript runtime to bundle instead of the downloaded one",
     "  --port PATH       ESP32: the serial port (default: the one USB-serial port there is)",
     "  --baud N          ESP32: esptool's baud rate",

@@ -1,7 +1,7 @@
 // Flashing an RP2040: copying the UF2 image to the boot drive (RPI-RP2) the Pico shows when plugged in with BOOTSEL held.
 import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import { basename, join } from "node:path"
-import { UserError } from "../errors.js"
+import { UserError } from "../lib/errors.js"
 
 const DRIVE_LABEL = "RPI-RP2"
 const INFO_FILE = "INFO_UF2.TXT"

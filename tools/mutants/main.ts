@@ -1,11 +1,12 @@
 // `npm run mutants [-- --quick | --only ID,ID]`: one-line mutants of src/, each built and run against the suites that must kill it.
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs"
+import { writeFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { ROOT, type BuildName } from "../../host/index.js"
-import { runMain } from "../errors.js"
-import { parseOptions } from "../options.js"
+import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
+import { runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 import { loadMutants, MUTANTS_FILE, type Mutant } from "./list.js"
-import { renderReadmeSection, renderReport, type MutantResult, type RunSummary, withReadmeSection } from "./report.js"
+import { writeSection } from "../lib/sections.js"
+import { renderReadmeSection, renderReport, type MutantResult, type RunSummary } from "./report.js"
 import { Scratch } from "./scratch.js"
 import { runSuites } from "./suites.js"
 
@@ -98,7 +99,7 @@ async function main() {
     progress(`scratch copy: ${scratch.root}`)
     let ok = true
     try {
-        for (const name of ["superloop", "async"] as const) {
+        for (const name of BUILD_NAMES) {
             const error = scratch.build(name)
             if (error) throw new Error(`the unmutated ${name} build fails: ${error.split("\n")[0]}`)
             scratch.keepBuild(name)
@@ -131,7 +132,7 @@ async function main() {
         if (full) {
             mkdirSync(join(ROOT, "reports"), { recursive: true })
             writeFileSync(REPORT, text.markdown)
-            writeFileSync(README, withReadmeSection(readFileSync(README, "utf8"), renderReadmeSection(summary)))
+            writeSection(README, "mutants", renderReadmeSection(summary))
             progress("wrote reports/mutants.md and the README's mutants section")
         }
         ok = results.every(r => r.status === "killed")

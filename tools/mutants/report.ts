@@ -19,8 +19,6 @@ export interface RunSummary {
     equivalent: Mutant[]
 }
 
-const README_START = "<!-- mutants:start -->"
-const README_END = "<!-- mutants:end -->"
 
 function code(text: string) {
     const ticks = text.includes("`") ? "``" : "`"
@@ -67,21 +65,11 @@ export function renderReadmeSection(s: RunSummary): string {
     const { killed, run, percent } = score(s)
     const files = new Set([...s.results, ...s.equivalent.map(mutant => ({ mutant }))].map(r => r.mutant.file)).size
     return [
-        README_START,
         `Latest full run (${s.generatedAt.slice(0, 10)}, ${minutes(s.seconds)}): **mutation score ${percent}%**, ${killed} of ${run} mutants killed over ${files} files of \`src/\`; ${s.equivalent.length} more are equivalent and not run (per mutant: [reports/mutants.md](reports/mutants.md)).`,
         "",
         ...s.results.filter(r => r.status !== "killed").map(r => `- **not killed:** \`${r.mutant.id}\` (${r.mutant.file}): ${r.status}, ${r.detail.split("\n")[0]}`),
         "Equivalent:",
         "",
         ...s.equivalent.map(m => `- \`${m.id}\` (${m.file}): ${m.equivalent}`),
-        README_END,
     ].join("\n")
-}
-
-/** `readme` with its mutants section replaced by `section`. */
-export function withReadmeSection(readme: string, section: string): string {
-    const start = readme.indexOf(README_START)
-    const end = readme.indexOf(README_END)
-    if (start >= 0 && end > start) return readme.slice(0, start) + section + readme.slice(end + README_END.length)
-    throw new Error(`README.md has no ${README_START} … ${README_END} section to update`)
 }

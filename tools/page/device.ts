@@ -1,11 +1,10 @@
 // One build on the page: the real DeviceScript VM in real time, its serial peer
 // (which a person can configure), and everything it does, as events for the page.
-import { readFileSync } from "node:fs"
 import { CHANGE, LightBulbReg } from "jacdac-ts"
 import { Simulation, type WallClock } from "../../sim/index.js"
 import { type BuildName, bytes, checksumHex, frame, seededRandom } from "../../host/index.js"
 import { counters, instrumentedModuleOptions } from "../../sim/instrumentedVm.js"
-import { median } from "../compare/stats.js"
+import { median } from "../lib/stats.js"
 
 /** How the simulated serial peer answers each `REQ`. */
 export interface PeerSettings {

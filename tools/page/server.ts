@@ -7,8 +7,8 @@ import { extname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { WallClock } from "../../sim/index.js"
 import { buildAll, type BuildName, BUILDS } from "../../host/index.js"
-import { listenFailure, runMain } from "../errors.js"
-import { parseOptions } from "../options.js"
+import { listenFailure, runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
 
 export const HOST = "127.0.0.1"
@@ -21,12 +21,13 @@ const HELP = [
     "  --no-build   use the builds in built/ as they are",
 ].join("\n")
 const STATIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "static")
+/** What the page loads, by path: its own files, and the label placement it shares with the charts (tools/lib). */
 const STATIC_FILES: Record<string, string> = {
-    "/": "index.html",
-    "/index.html": "index.html",
-    "/app.js": "app.js",
-    "/style.css": "style.css",
-    "/labels.js": "labels.js",
+    "/": join(STATIC_DIR, "index.html"),
+    "/index.html": join(STATIC_DIR, "index.html"),
+    "/app.js": join(STATIC_DIR, "app.js"),
+    "/style.css": join(STATIC_DIR, "style.css"),
+    "/labels.js": fileURLToPath(new URL("../lib/labels.js", import.meta.url)),
 }
 const CONTENT_TYPES: Record<string, string> = {
     ".html": "text/html; charset=utf-8",
@@ -211,7 +212,7 @@ export class PageServer {
     }
 
     private async serveFile(res: ServerResponse, name: string) {
-        const body = await readFile(join(STATIC_DIR, name))
+        const body = await readFile(name)
         res.writeHead(200, { "Content-Type": CONTENT_TYPES[extname(name)], "Cache-Control": "no-store" })
         res.end(body)
     }

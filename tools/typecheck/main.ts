@@ -8,8 +8,8 @@ import { existsSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { build, ROOT } from "../../host/index.js"
-import { runMain, UserError } from "../errors.js"
-import { parseOptions } from "../options.js"
+import { runMain, UserError } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 
 const USAGE = "usage: npm run typecheck"
 const HELP = [

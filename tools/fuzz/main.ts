@@ -1,17 +1,17 @@
-// `npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async]`: long fuzzing runs of
+// `npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build NAME]`: long fuzzing runs of
 // the serial input and of floods (rule 10 of docs/protocol.md). The saved regressions are replayed first; a new failure,
 // shrunk, is added to test/fuzz/regressions.json. A run of both builds writes what it found, passed or failed,
 // into the README's "Reliability" section.
-import { readFileSync } from "node:fs"
 import fc from "fast-check"
-import { Simulation } from "../sim/index.js"
-import { BUILDS, buildAll, programPath, type BuildName } from "../host/index.js"
-import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../host/checks/index.js"
-import { oneLine, runMain } from "./errors.js"
-import { parseOptions } from "./options.js"
-import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./reliability.js"
+import { Simulation } from "../../sim/index.js"
+import { buildAll, type BuildName } from "../../host/index.js"
+import { BUILD_CHOICES, chosenBuilds, isEveryBuild } from "../lib/builds.js"
+import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../../host/checks/index.js"
+import { oneLine, runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
+import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "../lib/reliability.js"
 
-const USAGE = "usage: npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async] [--no-build]"
+const USAGE = `usage: npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build ${BUILD_CHOICES}] [--no-build]`
 const DEFAULT_RUNS = 10_000
 const DEFAULT_FLOODS = 200
 const HELP = [
@@ -19,7 +19,7 @@ const HELP = [
     `  --runs N      generated serial inputs per build (default ${DEFAULT_RUNS.toLocaleString("en-US")})`,
     `  --floods N    generated floods per build (default ${DEFAULT_FLOODS}; 0: none)`,
     "  --seed S      fast-check's seed (default: from the clock; printed, to repeat a run)",
-    "  --build NAME  only superloop or async (default: both)",
+    "  --build NAME  only this build (default: every build)",
     "  --no-build    use the builds in built/ as they are",
     'A run of both builds writes what it found into README.md ("Reliability"), passed or failed.',
 ].join("\n")
@@ -87,15 +87,12 @@ async function main() {
     const runs = wholeNumber("runs", options.runs, DEFAULT_RUNS, 1)
     const floods = wholeNumber("floods", options.floods, DEFAULT_FLOODS, 0)
     const seed = wholeNumber("seed", options.seed, Date.now() % 1_000_000, 0)
-    const builds = options.build ? [options.build] : (Object.keys(BUILDS) as BuildName[])
-    for (const build of builds) {
-        if (!(build in BUILDS)) throw new Error(`unknown build ${build}: choose superloop or async`)
-    }
-    if (!options["no-build"]) buildAll(builds as BuildName[])
+    const builds = chosenBuilds(options.build)
+    if (!options["no-build"]) buildAll(builds)
     const figures: FuzzFigures = { command: `npm run fuzz -- ${args.filter(a => a !== "--no-build").join(" ")}`.trim(), date: new Date().toISOString().slice(0, 10), seed, builds: {} }
     if (!args.includes("--seed")) figures.command += ` --seed ${seed}`
     let ok = true
-    for (const build of builds as BuildName[]) {
+    for (const build of builds) {
         const inputs = await fuzz(build, "serial", runs, seed)
         const floodOutcome = floods > 0 ? await fuzz(build, "flood", floods, seed) : { seconds: 0 }
         ok &&= !inputs.failure && !floodOutcome.failure
@@ -106,7 +103,7 @@ async function main() {
         figures.builds[build] = entry
     }
     // a run of both builds is recorded, failed or not: the README says what the last run found
-    if (builds.length === Object.keys(BUILDS).length && floods > 0) {
+    if (isEveryBuild(builds) && floods > 0) {
         recordReliability("fuzz", figures)
         console.log("README.md: the Reliability section now shows this run")
     }

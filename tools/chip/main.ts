@@ -1,23 +1,17 @@
 // `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
 // through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
-import { BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../sim/index.js"
-import { BUILDS, type BuildName, ROOT } from "../host/index.js"
-import { runMain, UserError } from "./errors.js"
-import { parseOptions } from "./options.js"
+import { BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../../sim/index.js"
+import { type BuildName, ROOT } from "../../host/index.js"
+import { BUILD_CHOICES, chosenBuilds } from "../lib/builds.js"
+import { runMain, UserError } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 
 const USAGE =
-    "usage: npm run chip -- [--build superloop|async] [--runtime FILE] [--bootrom FILE] [--verbose]\n" +
+    `usage: npm run chip -- [--build ${BUILD_CHOICES}] [--runtime FILE] [--bootrom FILE] [--verbose]\n` +
     `  --runtime  DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2); else $${RUNTIME_ENV}, else .devicescript/cache/, else downloaded there\n` +
     `  --bootrom  the RP2040 boot ROM (16 KB); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
-    "  without --build, both builds run, side by side"
+    "  without --build, every build runs, side by side"
 const SPEC = { build: "string", runtime: "string", bootrom: "string", verbose: "flag" } as const
-
-function chosenBuilds(build: string | undefined): BuildName[] {
-    const names = Object.keys(BUILDS) as BuildName[]
-    if (build === undefined) return names
-    if (!names.includes(build as BuildName)) throw new UserError(`unknown build "${build}"; use one of: ${names.join(", ")}`)
-    return [build as BuildName]
-}
 
 async function runBuild(build: BuildName, options: { runtime?: string; bootrom?: string; verbose?: boolean }) {
     const sim = await startChip({ build, files: { runtime: options.runtime, bootrom: options.bootrom }, verbose: options.verbose })

@@ -1,12 +1,10 @@
 // `npm run sim`: both builds, side by side, in the real DeviceScript VM with a
 // simulated button, serial peer and status LED, through one scripted scenario.
-import { readFileSync } from "node:fs"
-import { DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row, Simulation } from "../sim/index.js"
-import { buildAll, type BuildName, programPath } from "../host/index.js"
-import { runMain } from "./errors.js"
-import { parseOptions } from "./options.js"
+import { DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row, Simulation } from "../../sim/index.js"
+import { buildAll, BUILD_NAMES, type BuildName } from "../../host/index.js"
+import { runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 
-const BUILDS: BuildName[] = ["superloop", "async"]
 const SIM_HELP = [
     "Runs both builds in the DeviceScript VM through one scripted scenario (presses, a dropped reply, bad frames)",
     "on virtual time and prints what each sent, side by side.",
@@ -29,7 +27,7 @@ async function main() {
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (virtual time) and drops seq ${DROPPED_SEQ}\n`)
     const rows: Row[] = inputRows()
     const crashes: string[] = []
-    for (const build of BUILDS) {
+    for (const build of BUILD_NAMES) {
         const { rows: buildRows, sim } = await runBuild(build, verbose)
         rows.push(...buildRows)
         crashes.push(...sim.crashes().map(c => `${build}: ${c}`))

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { ROOT, bytes, frame, parseSent } from "../../host/index.js"
 import { checkFlood, type FloodVerdict, type ReceivedChunk } from "../../host/checks/index.js"
-import { floodRowsTable, type FloodRow, recordReliability } from "../reliability.js"
-import { Run, type Instrumentation } from "./scenarios.js"
-import { percentile, round } from "./stats.js"
+import { floodRowsTable, type FloodRow, recordReliability } from "../lib/reliability.js"
+import { Run, type Instrumentation } from "../compare/scenarios.js"
+import { percentile, round } from "../lib/stats.js"
 
 /** 115,200 baud, 8 data bits, no parity, 1 stop bit: 11,520 bytes a second. */
 export const LINE_RATE_BYTES_PER_SEC = 11_520
@@ -220,7 +220,7 @@ export function backpressureInCodesWords(placesByBuild = BACKPRESSURE_PLACES): R
                 const said = commentAbove(source, anchor)
                 if (!said) {
                     const what = source.includes(anchor) ? "no comment right above the line holding" : "no line holding"
-                    throw new Error(`${file} has ${what} \`${anchor}\`, which the overload report quotes (tools/compare/overload.ts)`)
+                    throw new Error(`${file} has ${what} \`${anchor}\`, which the overload report quotes (tools/overload/floods.ts)`)
                 }
                 return `\`${anchor.replace(/\($/, "")}\` (${file}): “${said}”`
             })

@@ -4,15 +4,13 @@
 // from everything recorded there. Nothing in that section is typed by hand.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { ROOT } from "../host/index.js"
-import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../host/checks/index.js"
+import { writeSection } from "./sections.js"
+import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
+import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
 
 export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
 const README = join(ROOT, "README.md")
-const START = "<!-- reliability:start -->"
-const END = "<!-- reliability:end -->"
 
-type BuildName = "superloop" | "async"
 
 export interface FuzzFigures {
     command: string
@@ -45,7 +43,7 @@ export interface SoakFigures {
     builds: Partial<Record<BuildName, { idleBytes: number; quarterBytes: number; endBytes: number }>>
 }
 
-/** One flood's figures for one build (see tools/compare/overload.ts). */
+/** One flood's figures for one build (see tools/overload/floods.ts). */
 export interface FloodRow {
     build: string
     flood: string
@@ -95,19 +93,14 @@ export function recordReliability<K extends keyof ReliabilityFigures>(key: K, fi
 
 /** Rewrites the README section from the recorded figures (all of reports/reliability.json by default). */
 export function rewriteReadme(all: ReliabilityFigures = readReliability()): void {
-    const readme = readFileSync(README, "utf8")
-    const start = readme.indexOf(START)
-    const end = readme.indexOf(END)
-    if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} section to update`)
-    writeFileSync(README, readme.slice(0, start) + renderReliability(all) + readme.slice(end + END.length))
+    writeSection(README, "reliability", renderReliability(all))
 }
 
 const n = (x: number) => x.toLocaleString("en-US")
-const BUILDS: BuildName[] = ["superloop", "async"]
 
 function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
     if (!fuzz) return ["| fuzzed serial input and floods | `npm run fuzz` | — | not run yet |"]
-    const ran = BUILDS.filter(b => fuzz.builds[b])
+    const ran = BUILD_NAMES.filter(b => fuzz.builds[b])
     const per = (f: (x: FuzzBuildFigures) => string) => ran.map(b => `${b} ${f(fuzz.builds[b]!)}`).join("; ")
     const first = fuzz.builds[ran[0]]!
     const inputs = per(b => (b.inputFailure ? `**failed**: ${b.inputFailure}` : `passed in ${n(b.inputSeconds)} s`))
@@ -124,7 +117,7 @@ function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
 
 function soakRow(soak: SoakFigures | undefined): string {
     if (!soak) return "| soak | `npm run soak` | — | not run yet |"
-    const heaps = BUILDS.filter(b => soak.builds[b])
+    const heaps = BUILD_NAMES.filter(b => soak.builds[b])
         .map(b => {
             const h = soak.builds[b]!
             return `${b} ${n(h.idleBytes)} → ${n(h.quarterBytes)} → ${n(h.endBytes)}`
@@ -174,8 +167,7 @@ function floodTable(floods: FloodFigures | undefined): string[] {
 export function renderReliability(figures: ReliabilityFigures): string {
     const regressions = readRegressions().length
     return [
-        START,
-        "<!-- written by npm run fuzz, npm run soak and npm run compare (tools/reliability.ts); edits here are overwritten -->",
+        "<!-- written by npm run fuzz, npm run soak and npm run compare (tools/lib/reliability.ts); edits here are overwritten -->",
         "| what | command | inputs | result |",
         "| --- | --- | ---: | --- |",
         ...fuzzRows(figures.fuzz),
@@ -183,6 +175,5 @@ export function renderReliability(figures: ReliabilityFigures): string {
         soakRow(figures.soak),
         "",
         ...floodTable(figures.floods),
-        END,
     ].join("\n")
 }

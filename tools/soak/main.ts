@@ -1,15 +1,14 @@
-// `npm run soak -- [--cycles N] [--build superloop|async] [--no-build]`: the soak of sim/checks/soak.ts (test/soak runs it too), with its heap figures
+// `npm run soak -- [--cycles N] [--build NAME] [--no-build]`: the soak of host/checks/soak.ts (test/soak runs it too), with its heap figures
 // written into the README's "Reliability" section (for the default 10,000 cycles on both builds).
-import { readFileSync } from "node:fs"
-import { Simulation } from "../sim/index.js"
-import { BUILDS, buildAll, programPath, type BuildName } from "../host/index.js"
-import { GROWTH_BOUND_BYTES, HEAP_BOUND_BYTES, SOAK_CYCLES, soak } from "../host/checks/index.js"
-import { heapLiveBytes, instrumentedModuleOptions } from "../sim/instrumentedVm.js"
-import { runMain } from "./errors.js"
-import { parseOptions } from "./options.js"
-import { recordReliability, type SoakFigures } from "./reliability.js"
+import { Simulation } from "../../sim/index.js"
+import { buildAll } from "../../host/index.js"
+import { BUILD_CHOICES, chosenBuilds, isEveryBuild } from "../lib/builds.js"
+import { GROWTH_BOUND_BYTES, HEAP_BOUND_BYTES, SOAK_CYCLES, soak } from "../../host/checks/index.js"
+import { runMain } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
+import { recordReliability, type SoakFigures } from "../lib/reliability.js"
 
-const USAGE = "usage: npm run soak -- [--cycles N] [--build superloop|async] [--no-build]"
+const USAGE = `usage: npm run soak -- [--cycles N] [--build ${BUILD_CHOICES}] [--no-build]`
 
 async function main() {
     const args = process.argv.slice(2)
@@ -20,8 +19,7 @@ async function main() {
     const options = parseOptions(args, { cycles: "number", build: "string", "no-build": "flag" }, USAGE)
     const cycles = options.cycles ?? SOAK_CYCLES
     if (!Number.isInteger(cycles) || cycles < 16 || cycles % 16 !== 0) throw new Error(`--cycles must be a whole multiple of 16, not ${cycles}; ${USAGE}`)
-    const builds = (options.build ? [options.build] : Object.keys(BUILDS)) as BuildName[]
-    for (const build of builds) if (!(build in BUILDS)) throw new Error(`unknown build ${build}: choose superloop or async`)
+    const builds = chosenBuilds(options.build)
     if (!options["no-build"]) buildAll(builds)
     const figures: SoakFigures = {
         command: "npm run soak",
@@ -31,6 +29,8 @@ async function main() {
         builds: {},
     }
     let ok = true
+    // binaryen takes seconds to load: only now, so that --help and bad arguments answer at once
+    const { heapLiveBytes, instrumentedModuleOptions } = await import("../../sim/instrumentedVm.js")
     for (const build of builds) {
         const started = Date.now()
         const sim = await Simulation.start({ build, moduleOptions: instrumentedModuleOptions() })
@@ -45,7 +45,7 @@ async function main() {
             `${build}: ${cycles.toLocaleString("en-US")} cycles in ${seconds} s; live heap ${heap.idleBytes} bytes idle, ${heap.quarterBytes} after ${(cycles / 4).toLocaleString("en-US")} cycles, ${heap.endBytes} at the end: ${held ? "within" : "OUTSIDE"} the bounds (+${HEAP_BOUND_BYTES} over idle, ±${GROWTH_BOUND_BYTES} from a quarter to the end)${crashes.length ? `; crashed: ${crashes[0]}` : ""}`,
         )
     }
-    if (ok && cycles === SOAK_CYCLES && builds.length === Object.keys(BUILDS).length) {
+    if (ok && cycles === SOAK_CYCLES && isEveryBuild(builds)) {
         recordReliability("soak", figures)
         console.log("README.md: the Reliability section now shows this run")
     }
