@@ -4,6 +4,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { PageServer } from "../../tools/page/server.js"
+import { networkAddresses, tryConnect } from "../support/network.js"
 
 let server: PageServer
 let own: { host: string; origin: string }
@@ -104,6 +105,11 @@ describe("another web site cannot act on the page server", () => {
         const rebound = { host: `evil.example:${server.port}`, "content-type": "application/json" }
         expectRefused(await send("POST", "/api/press", rebound, "{}"), /^wrong host/)
     })
+})
+
+test("it listens on 127.0.0.1 only: the machine's network addresses refuse the connection", async () => {
+    expect(await tryConnect("127.0.0.1", server.port)).toBe("connected")
+    for (const address of networkAddresses()) expect(await tryConnect(address, server.port), address).toBe("ECONNREFUSED")
 })
 
 describe("the page itself, and programs on this machine, still can", () => {
