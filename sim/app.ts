@@ -18,8 +18,9 @@ import { Peripherals } from "./peripherals.js"
 const USAGE = `usage: npm run sim:app -- [--press-every MS] [--reply-delay MS] [--no-reply] [--no-peer] [--wait]
 
 Joins a running \`devs devtools\` (${DEVTOOLS_HOST}:${DEVTOOLS_TCP_PORT}) and puts on its bus the board's
-button and status LED and a serial peer that answers each REQ with RES,<seq>,ok<seq>. A build
-runs there the DeviceScript way, e.g.:
+button and status LED and a serial peer that answers each REQ with RES,<seq>,ok<seq>. It listens
+on no port: it only connects, as a client, to ${DEVTOOLS_HOST}:${DEVTOOLS_TCP_PORT}. A build runs there
+the DeviceScript way, e.g.:
   npx devs devtools                                   # terminal 1: the bus
   npx devs run --tcp src/mainAsync.ts                 # terminal 2: the CLI's VM runs a build
   npm run sim:app                                     # terminal 3: this program

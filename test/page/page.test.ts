@@ -4,6 +4,7 @@
 import sparticuzChromium from "@sparticuz/chromium"
 import { execFile } from "node:child_process"
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { createServer, type Server } from "node:http"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { promisify } from "node:util"
@@ -27,6 +28,8 @@ let userDataDir: string | undefined
 let page: Page
 const pageErrors: string[] = []
 const requests: string[] = []
+/** The headers of the page's own POSTs, as the browser sent them. */
+const postHeaders: Promise<Record<string, string>>[] = []
 
 const panel = (build: BuildName) => `[data-build="${build}"]`
 const rows = (build: BuildName, dir: "out" | "in", type: string) =>
@@ -182,12 +185,23 @@ async function screenshot(name: string, fullPage = true) {
     return path
 }
 
+/** A page of another origin on this machine (another port), as any web site open in the same browser. */
+async function serveAnotherSite(): Promise<{ url: string; close: () => Promise<void> }> {
+    const site: Server = createServer((_, res) => {
+        res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>another site</title>")
+    })
+    await new Promise<void>(resolve => site.listen(0, "127.0.0.1", resolve))
+    const { port } = site.address() as { port: number }
+    return { url: `http://127.0.0.1:${port}/`, close: () => new Promise(resolve => site.close(() => resolve())) }
+}
+
 beforeAll(async () => {
     server = await PageServer.start({ port: 0, seed: 1 })
     userDataDir = mkdtempSync(join(tmpdir(), "page-test-chromium-"))
     browser = await chromium.launchPersistentContext(userDataDir, {
         executablePath: await sparticuzChromium.executablePath(),
-        args: sparticuzChromium.args,
+        // the package turns the same-origin policy off (for scraping); the page must work, and be safe, with it on
+        args: sparticuzChromium.args.filter(arg => arg !== "--disable-web-security"),
         headless: true,
         viewport: DESKTOP,
     })
@@ -196,7 +210,10 @@ beforeAll(async () => {
     page.on("console", m => {
         if (m.type() === "error") pageErrors.push(m.text())
     })
-    page.on("request", r => requests.push(r.url()))
+    page.on("request", r => {
+        requests.push(r.url())
+        if (r.method() === "POST") postHeaders.push(r.allHeaders())
+    })
     await page.goto(server.url)
     for (const build of BUILDS) await waitForRows(build, "out", "RDY", 1)
 }, 60_000)
@@ -279,7 +296,11 @@ describe("npm start: the page in Chromium", () => {
         await expect.poll(() => message("async", "replyDelayMs").isVisible()).toBe(false)
         expect(await field("async", "replyDelayMs").getAttribute("aria-invalid")).toBe(null)
         // the server answers in the same terms, should a refused value reach it
-        const refused = await fetch(`${server.url}api/peer`, { method: "POST", body: JSON.stringify({ build: "async", dropShare: 2.5 }) })
+        const refused = await fetch(`${server.url}api/peer`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ build: "async", dropShare: 2.5 }),
+        })
         expect(refused.status).toBe(400)
         expect(await refused.json()).toEqual({ error: "dropped must be from 0 to 100 %, not 250 %" })
     })
@@ -362,6 +383,37 @@ describe("npm start: the page in Chromium", () => {
         expect(server.crashes()).toEqual([])
     }, 60_000)
 
+    test("another web site open in the same browser can neither press, nor send a frame, nor read the state", async () => {
+        const site = await serveAnotherSite()
+        const other = await browser!.newPage()
+        try {
+            await other.goto(site.url)
+            const presses = BUILDS.map(build => server.devices.get(build)!.stats().presses)
+            const tried = await other.evaluate(async pageUrl => {
+                const outcome = (request: Promise<Response>) =>
+                    request.then(res => `answered ${res.type} ${res.status}`, (e: Error) => `failed: ${e.name}`)
+                // the "simple" requests a browser sends cross-site without asking first; their answers cannot be read
+                const simple = (path: string, body: string) => outcome(fetch(pageUrl + path, { method: "POST", mode: "no-cors", body }))
+                return {
+                    press: await simple("api/press", "{}"),
+                    send: await simple("api/send", JSON.stringify({ build: "async", text: "$RES,0,from-another-site" })),
+                    // JSON needs a preflight, which the server refuses
+                    json: await outcome(fetch(pageUrl + "api/press", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })),
+                    state: await outcome(fetch(pageUrl + "api/state")),
+                }
+            }, server.url)
+            // a no-cors answer is opaque (status 0) whatever the server said; the others fail as CORS errors
+            expect(tried).toEqual({ press: "answered opaque 0", send: "answered opaque 0", json: "failed: TypeError", state: "failed: TypeError" })
+            await page.waitForTimeout(300)
+            expect(BUILDS.map(build => server.devices.get(build)!.stats().presses)).toEqual(presses)
+            const monitor = server.devices.get("async")!.snapshot().monitor
+            expect(monitor.filter(line => "text" in line && line.text.includes("from-another-site"))).toEqual([])
+        } finally {
+            await other.close()
+            await site.close()
+        }
+    })
+
     test("at 390×844 and 1280×800: no sideways scroll, every control on the screen, no overlapping labels; screenshots", async () => {
         await checkLayout(PHONE)
         await screenshot("page-390x844.png", false)
@@ -390,9 +442,13 @@ describe("npm start: the page in Chromium", () => {
         }
     }, 90_000) // screenshots take Chromium many seconds on a busy machine
 
-    test("the page used nothing but its own server; no error in the page; no VM crashed", () => {
+    test("the page used nothing but its own server; no error in the page; no VM crashed", async () => {
         const origin = new URL(server.url).origin
         expect(requests.filter(url => !url.startsWith(`${origin}/`) && !url.startsWith("data:"))).toEqual([])
+        // every action it took went as JSON and named the page as its origin, as the server requires
+        const posts = await Promise.all(postHeaders)
+        expect(posts.length).toBeGreaterThan(10)
+        for (const headers of posts) expect({ origin: headers.origin, type: headers["content-type"] }).toEqual({ origin, type: "application/json" })
         expect(pageErrors).toEqual([])
         expect(server.crashes()).toEqual([])
     })

@@ -11,9 +11,11 @@ const USAGE = "usage: npm run bridge -- --port /dev/ttyUSB0 [--baud 115200] | --
 const DEFAULT_BAUD = 115200
 const HELP = [
     "Carries the firmware's serial link between `devs devtools` (the board or `devs run --tcp`) and a peer on this machine.",
+    "It joins devs devtools as a client, on 127.0.0.1:8082; only --tcp listens, and on this machine only.",
     "  --port PATH   a serial port (a USB adapter wired to the peer), at --baud N (default 115200)",
     "  --stdio       the firmware's bytes on stdout, stdin to the firmware; status lines on stderr",
-    "  --tcp PORT    a TCP server on 127.0.0.1 (0 picks a free port)",
+    "  --tcp PORT    a TCP server on 127.0.0.1 only, not reachable from the network (0 picks a free port);",
+    "                a client that sends an HTTP request (a web page, through the browser) is refused",
 ].join("\n")
 
 const log = (line: string) => console.error(`bridge: ${line}`)

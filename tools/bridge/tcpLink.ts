@@ -1,11 +1,13 @@
-// The bridge's link to TCP clients on localhost: each client's bytes go to the firmware, the firmware's to every client.
+// The bridge's link to TCP clients on this machine (127.0.0.1 only): each client's bytes go to the firmware, the
+// firmware's to every client. A client that speaks HTTP (a web page, through the browser) is refused.
 import { createServer, type Server, type Socket } from "node:net"
 import { listenFailure } from "../lib/errors.js"
+import { startsLikeHttpRequest } from "./httpGuard.js"
 import type { ByteLink } from "./link.js"
 
 export const TCP_LINK_HOST = "127.0.0.1"
 
-/** Listens on 127.0.0.1:`port` (0 for any free port; see `description`). */
+/** Listens on 127.0.0.1:`port` only (0 for any free port; see `description`). */
 export async function openTcpLink(port: number, log: (line: string) => void): Promise<ByteLink> {
     const clients = new Set<Socket>()
     const listeners: ((bytes: Uint8Array) => void)[] = []
@@ -13,7 +15,16 @@ export async function openTcpLink(port: number, log: (line: string) => void): Pr
         clients.add(socket)
         const who = `${socket.remoteAddress}:${socket.remotePort}`
         log(`tcp client ${who} connected`)
-        socket.on("data", (chunk: Buffer) => listeners.forEach(listener => listener(new Uint8Array(chunk))))
+        let firstChunk = true
+        socket.on("data", (chunk: Buffer) => {
+            if (firstChunk && startsLikeHttpRequest(chunk)) {
+                log(`tcp client ${who} sent an HTTP request (a web page?): refused, none of it sent on`)
+                socket.destroy()
+                return
+            }
+            firstChunk = false
+            listeners.forEach(listener => listener(new Uint8Array(chunk)))
+        })
         socket.on("error", () => socket.destroy())
         socket.on("close", () => {
             clients.delete(socket)

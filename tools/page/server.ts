@@ -6,16 +6,18 @@ import type { AddressInfo } from "node:net"
 import { extname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { WallClock } from "../../sim/index.js"
-import { buildAll, type BuildName, BUILDS } from "../../host/index.js"
+import { buildAll, type BuildName, BUILD_NAMES } from "../../host/index.js"
 import { listenFailure, runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
+import { whyRefused } from "./requestPolicy.js"
 
 export const HOST = "127.0.0.1"
 export const DEFAULT_PORT = 8090
 const USAGE = "usage: npm start -- [--port N] [--seed N] [--no-build]"
 const HELP = [
     "Runs both builds side by side in real time and serves a page to press the button and watch them, on 127.0.0.1 only.",
+    "Only that page may act: requests from other web sites are refused, and a POST without Origin (curl) must be JSON.",
     `  --port N     the page's port (default ${DEFAULT_PORT}; 0 picks a free one)`,
     "  --seed N     seeds the simulated peers' drops and corruptions",
     "  --no-build   use the builds in built/ as they are",
@@ -111,7 +113,7 @@ export class PageServer {
         const { Device } = await import("./device.js")
         const { instrumentedVmWasm } = await import("../../sim/instrumentedVm.js")
         instrumentedVmWasm() // rewrite the VM binary once, before either build needs it
-        const builds = Object.keys(BUILDS) as BuildName[]
+        const builds = BUILD_NAMES
         const started = await Promise.allSettled(builds.map((build, i) => Device.start(build, this.clock, this.seed + i)))
         const devices = started.flatMap(s => (s.status === "fulfilled" ? [s.value] : []))
         const failed = started.find(s => s.status === "rejected")
@@ -166,9 +168,8 @@ export class PageServer {
 
     private async handle(req: IncomingMessage, res: ServerResponse) {
         try {
-            // only this machine's pages may talk to it (no DNS rebinding through another host name)
-            const host = req.headers.host ?? ""
-            if (host !== `${HOST}:${this.port}` && host !== `localhost:${this.port}`) throw new HttpError(403, "wrong host")
+            const refused = whyRefused(req.method, req.headers, this.port)
+            if (refused) throw new HttpError(403, refused)
             const path = new URL(req.url ?? "/", this.url).pathname
             if (req.method === "GET" && path in STATIC_FILES) return await this.serveFile(res, STATIC_FILES[path])
             if (req.method === "GET" && path === "/api/events") return this.subscribe(req, res)
