@@ -14,8 +14,8 @@ export default defineConfig({
                     name: "main",
                     testTimeout: 30_000,
                     include: ["test/**/*.test.ts"],
-                    // DeviceScript-only suites run inside the VM, through test/unit/firmwareModules.test.ts
-                    exclude: ["test/devs/**", PORTS, "node_modules/**"],
+                    // the firmware's unit tests are DeviceScript: they run inside the VM, through test/src/unit.test.ts
+                    exclude: ["test/src/unit/**", PORTS, "node_modules/**"],
                 },
             },
             {

@@ -1,10 +1,10 @@
-// test/fuzz/regressions.json: inputs the fuzzer once found interesting, replayed first in every run; `npm run fuzz` adds each new failure itself.
+// test/src/fuzz/regressions.json: inputs the fuzzer once found interesting, replayed first in every run; `npm run fuzz` adds each new failure itself.
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { ROOT } from "../builds.js"
 import type { FloodInput, FuzzInput } from "./serialFuzz.js"
 
-export const REGRESSIONS_FILE = join(ROOT, "test/fuzz/regressions.json")
+export const REGRESSIONS_FILE = join(ROOT, "test/src/fuzz/regressions.json")
 
 /** Which property an input is for: the serial fuzzer's (the default, when `property` is absent) or the flood fuzzer's. */
 export type Regression = { why: string } & ({ property?: "serial"; input: FuzzInput } | { property: "flood"; input: FloodInput })

@@ -6,8 +6,8 @@ import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
 import { type BuildName, devsCommand, programPath, ROOT } from "../../host/index.js"
-import { TestProcess } from "../tools/processes.js"
-import { tempDir } from "../tools/support.js"
+import { TestProcess } from "../support/processes.js"
+import { tempDir } from "../support/tools.js"
 
 const TIMEOUT = 90_000
 const STEP_MS = 15_000

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:net"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ROOT } from "../../host/index.js"
-import { runProcess, stderrLines, tempDir, toolArgs, type ToolRun } from "./support.js"
+import { runProcess, stderrLines, tempDir, toolArgs, type ToolRun } from "../support/tools.js"
 
 const HELP_TIMEOUT = 90_000
 const scripts: Record<string, string> = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts

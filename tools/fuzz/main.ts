@@ -1,6 +1,6 @@
 // `npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build NAME]`: long fuzzing runs of
 // the serial input and of floods (rule 10 of docs/protocol.md). The saved regressions are replayed first; a new failure,
-// shrunk, is added to test/fuzz/regressions.json. A run of both builds writes what it found, passed or failed,
+// shrunk, is added to test/src/fuzz/regressions.json. A run of both builds writes what it found, passed or failed,
 // into the README's "Reliability" section.
 import fc from "fast-check"
 import { Simulation } from "../../sim/index.js"
@@ -61,7 +61,7 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): P
         const added = input !== undefined && addRegression(kind === "serial" ? { why, input: input as never } : { why, property: "flood", input: input as never })
         console.log(`${build}: FAILED after ${result.numRuns} ${noun} (seed ${seed}): ${message}`)
         console.log(`  minimal input: ${JSON.stringify(input)}`)
-        console.log(added ? "  added to test/fuzz/regressions.json: every test run replays it from now on" : "  already in test/fuzz/regressions.json")
+        console.log(added ? "  added to test/src/fuzz/regressions.json: every test run replays it from now on" : "  already in test/src/fuzz/regressions.json")
         const full = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)
         if (full !== message) console.log(full)
         return { seconds, failure: `${message.replace(/^the device strayed from the protocol /, "")} (after ${result.numRuns} ${noun}; shrunk input in the regressions)` }

@@ -11,7 +11,7 @@ export interface Mutant {
     replace: string
     /** The contract rule or module behaviour the mutant breaks, e.g. `rule 5 CHK` or `outbox`. */
     rule: string
-    /** Test files that must kill it: `test/devs/*.test.ts` run in the VM, the rest through vitest. */
+    /** Test files that must kill it: `test/src/unit/<room>/*.test.ts` run in the VM, the rest through vitest. */
     killedBy?: string[]
     /** Why no test can tell this mutant from the original; such a mutant is not run. */
     equivalent?: string

@@ -16,7 +16,7 @@ const HELP = `${USAGE}
 Applies each mutant of ${MUTANTS_FILE} (an exact snippet of a file in src/ and its
 replacement) to a scratch copy of the project in the system's temp directory, builds
 the firmware it changes with devs build, and runs the test files listed as killing
-it (test/devs/* in the VM through test/unit/firmwareModules.test.ts, others through
+it (test/src/unit/* in the VM through test/src/unit.test.ts, others through
 vitest), stopping at the first failing test. Mutants marked equivalent are not run.
 
   --quick        only the mutants marked quick (what CI runs); implies --no-baseline
@@ -61,7 +61,7 @@ function runMutant(scratch: Scratch, m: Mutant): MutantResult {
     scratch.mutate(m.file, m.find, m.replace)
     // VM unit tests compile their own modules (a compile error is told apart from a failing or hanging test);
     // every other suite runs the built programs
-    const builds = m.killedBy!.every(f => f.startsWith("test/devs/")) ? [] : buildsOf(m.file)
+    const builds = m.killedBy!.every(f => f.startsWith("test/src/unit/")) ? [] : buildsOf(m.file)
     try {
         for (const name of builds) {
             const error = scratch.build(name)

@@ -1,9 +1,10 @@
-// Runs test files in the scratch copy: VM unit tests (test/devs) through test/unit/firmwareModules.test.ts, the rest directly.
+// Runs test files in the scratch copy: the firmware's unit tests (test/src/unit, DeviceScript) through test/src/unit.test.ts, the rest directly.
 import { spawnSync } from "node:child_process"
 import { readFileSync, rmSync } from "node:fs"
-import { basename, join } from "node:path"
+import { join } from "node:path"
 
-const FIRMWARE_MODULES = "test/unit/firmwareModules.test.ts"
+const UNIT_TESTS = "test/src/unit/"
+const UNIT_RUNNER = "test/src/unit.test.ts"
 const CONFIG = "tools/mutants/vitest.config.ts"
 /** A mutant that hangs a suite this long counts as killed by it (tests time out well before). */
 const SUITE_TIMEOUT_MS = 15 * 60_000
@@ -27,10 +28,10 @@ function escapeRegExp(text: string) {
 
 /** Groups `files` into vitest runs: one for the VM unit tests (filtered by name), one for the rest. */
 function runs(files: string[]): string[][] {
-    const devs = files.filter(f => f.startsWith("test/devs/"))
-    const host = files.filter(f => !f.startsWith("test/devs/"))
+    const devs = files.filter(f => f.startsWith(UNIT_TESTS))
+    const host = files.filter(f => !f.startsWith(UNIT_TESTS))
     const list: string[][] = []
-    if (devs.length) list.push([FIRMWARE_MODULES, "-t", `(${devs.map(f => escapeRegExp(basename(f))).join("|")})$`])
+    if (devs.length) list.push([UNIT_RUNNER, "-t", ` (${devs.map(f => escapeRegExp(f.slice(UNIT_TESTS.length))).join("|")})$`])
     if (host.length) list.push(host)
     return list
 }
@@ -57,7 +58,7 @@ export function runSuites(root: string, files: string[]): SuiteResult {
             const failed = file.assertionResults.find(a => a.status === "failed")
             if (!failed) continue
             const message = (failed.failureMessages ?? []).join("\n")
-            if (file.name.endsWith(FIRMWARE_MODULES) && COMPILE_ERROR.test(message))
+            if (file.name.endsWith(UNIT_RUNNER) && COMPILE_ERROR.test(message))
                 return {
                     outcome: "does not build",
                     output: `${failed.fullName}: ${message.split("\n").find(l => COMPILE_ERROR.test(l)) ?? message.slice(0, 200)}`,

@@ -9,6 +9,6 @@ export default defineConfig({
         // a VM unit test file runs in real time through `devs run`: on a busy machine it takes well over 30 s
         testTimeout: 120_000,
         include: ["test/**/*.test.ts"],
-        exclude: ["test/devs/**", "test/**/*.ports.test.ts", "node_modules/**"],
+        exclude: ["test/src/unit/**", "test/**/*.ports.test.ts", "node_modules/**"],
     },
 })

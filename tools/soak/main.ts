@@ -1,4 +1,4 @@
-// `npm run soak -- [--cycles N] [--build NAME] [--no-build]`: the soak of host/checks/soak.ts (test/soak runs it too), with its heap figures
+// `npm run soak -- [--cycles N] [--build NAME] [--no-build]`: the soak of host/checks/soak.ts (test/src/soak runs it too), with its heap figures
 // written into the README's "Reliability" section (for the default 10,000 cycles on both builds).
 import { Simulation } from "../../sim/index.js"
 import { buildAll } from "../../host/index.js"

@@ -1,0 +1,521 @@
+// `npm start`'s page in a real browser: the Chromium of the npm package
+// @sparticuz/chromium, driven by playwright-core, against the page server (both
+// builds in the real VM, in real time) on a free port. Nothing outside npm.
+import sparticuzChromium from "@sparticuz/chromium"
+import { execFile } from "node:child_process"
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
+import { createServer, type Server } from "node:http"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { promisify } from "node:util"
+import { chromium, type BrowserContext, type Page } from "playwright-core"
+import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { BUILD_NAMES, type BuildName, ROOT } from "../../../host/index.js"
+import { distributionChart, timelineChart } from "../../../tools/compare/charts.js"
+import { PageServer } from "../../../tools/page/server.js"
+
+const BUILDS = BUILD_NAMES
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+const ARTIFACTS = join(ROOT, "test-artifacts")
+const README_SCREENSHOT = join(ROOT, "docs", "page.png")
+/** Generous: both VMs run in real time while other test files load the machine. */
+const WITHIN_MS = 8000
+
+let server: PageServer
+let browser: BrowserContext | undefined
+let userDataDir: string | undefined
+let page: Page
+const pageErrors: string[] = []
+const requests: string[] = []
+/** The headers of the page's own POSTs, as the browser sent them. */
+const postHeaders: Promise<Record<string, string>>[] = []
+
+const panel = (build: BuildName) => `[data-build="${build}"]`
+const rows = (build: BuildName, dir: "out" | "in", type: string) =>
+    page.locator(`${panel(build)} [data-monitor] .row[data-dir="${dir}"][data-type="${type}"]`)
+const figure = (build: BuildName, stat: string) => page.locator(`${panel(build)} [data-stat="${stat}"]`)
+
+/** Waits until the build's monitor shows at least `count` rows of that direction and frame type. */
+async function waitForRows(build: BuildName, dir: "out" | "in", type: string, count: number, timeout = WITHIN_MS) {
+    await rows(build, dir, type)
+        .nth(count - 1)
+        .waitFor({ timeout })
+        .catch(() => {
+            throw new Error(`${build}: no ${count}× ${dir === "out" ? "sent" : "received"} ${type} in the monitor within ${timeout} ms`)
+        })
+}
+
+async function setPeer(build: BuildName, setting: "replyDelayMs" | "dropShare" | "corruptShare", shown: string, value: number) {
+    const input = page.locator(`${panel(build)} [data-peer="${setting}"]`)
+    await input.fill(shown)
+    await input.press("Tab") // the setting is sent when the field changes, as when a person leaves it
+    await expect.poll(() => server.devices.get(build)!.peer[setting], { timeout: WITHIN_MS }).toBe(value)
+}
+
+interface Box {
+    text: string
+    /** Which text node or canvas label it is (the lines of one text node may touch). */
+    node?: number
+    left: number
+    right: number
+    top: number
+    bottom: number
+}
+
+/** What a person sees of the page's layout: how wide it scrolls, where the controls are, and every label's box. */
+interface Layout {
+    viewportWidth: number
+    scrollWidth: number
+    /** Controls that are not wholly on the screen, sideways. */
+    controlsOff: string[]
+    /** The boxes of the page's text (lines of text nodes, as far as their clipping boxes let them show). */
+    texts: Box[]
+    /** The labels drawn on the timeline, in page coordinates. */
+    timeline: Box[]
+}
+
+const CONTROLS = "#press, #clear, #pause, [data-peer], [data-flood], [data-flood-seconds], [data-send-text], [data-send] button"
+
+function layout(): Promise<Layout> {
+    return page.evaluate((controls: string) => {
+        const viewportWidth = document.documentElement.clientWidth
+        const controlsOff = [...document.querySelectorAll(controls)].flatMap(element => {
+            const r = element.getBoundingClientRect()
+            const name = element.id || element.getAttribute("data-peer") || element.textContent?.trim() || element.tagName
+            return r.width > 0 && r.left >= 0 && r.right <= viewportWidth ? [] : [`${name}: ${Math.round(r.left)} to ${Math.round(r.right)}`]
+        })
+        // a text node's lines, cut to what the boxes around it that clip their content let show
+        type Rect = { left: number; right: number; top: number; bottom: number }
+        const cut = (a: Rect, b: Rect): Rect => ({
+            left: Math.max(a.left, b.left),
+            right: Math.min(a.right, b.right),
+            top: Math.max(a.top, b.top),
+            bottom: Math.min(a.bottom, b.bottom),
+        })
+        const clips = new Map<Element, Rect>()
+        const everywhere = { left: -Infinity, right: Infinity, top: -Infinity, bottom: Infinity }
+        const clipOf = (e: Element | null): Rect => {
+            if (!e) return everywhere
+            let found = clips.get(e)
+            if (!found) {
+                const style = getComputedStyle(e)
+                const outer = clipOf(e.parentElement)
+                found = style.overflowX === "visible" && style.overflowY === "visible" ? outer : cut(outer, e.getBoundingClientRect())
+                clips.set(e, found)
+            }
+            return found
+        }
+        const clip = (rect: DOMRect, from: Element | null) => {
+            const box = cut(rect, clipOf(from))
+            return box.right - box.left > 0.5 && box.bottom - box.top > 0.5 ? box : null
+        }
+        const texts: Box[] = []
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+        let index = 0
+        for (let node = walker.nextNode(); node; node = walker.nextNode(), index++) {
+            const text = node.textContent?.trim()
+            if (!text || node.parentElement?.closest("template, script, style")) continue
+            const range = document.createRange()
+            range.selectNodeContents(node)
+            for (const rect of range.getClientRects()) {
+                const box = clip(rect, node.parentElement)
+                if (box) texts.push({ text, node: index, ...box })
+            }
+        }
+        const canvas = document.querySelector("#timeline") as HTMLCanvasElement & { labelBoxes?: Box[] }
+        const origin = canvas.getBoundingClientRect()
+        const timeline = (canvas.labelBoxes ?? []).map(b => ({
+            ...b,
+            left: b.left + origin.left,
+            right: b.right + origin.left,
+            top: b.top + origin.top,
+            bottom: b.bottom + origin.top,
+        }))
+        return { viewportWidth, scrollWidth: document.documentElement.scrollWidth, controlsOff, texts, timeline }
+    }, CONTROLS)
+}
+
+/** Pairs of boxes that overlap by more than half a pixel each way. */
+function overlaps(boxes: Box[]): string[] {
+    const found: string[] = []
+    const slack = 0.5
+    const byTop = [...boxes].sort((a, b) => a.top - b.top)
+    byTop.forEach((a, i) => {
+        // only boxes that start above this one's bottom can overlap it
+        for (let j = i + 1; j < byTop.length && byTop[j].top + slack < a.bottom; j++) {
+            const b = byTop[j]
+            if (a.node !== undefined && a.node === b.node) continue
+            if (a.left + slack < b.right && b.left + slack < a.right && b.top + slack < a.bottom) {
+                found.push(`"${a.text}" and "${b.text}" at ${Math.round(a.left)},${Math.round(a.top)}`)
+            }
+        }
+    })
+    return found
+}
+
+/** Checks the page at a screen size: no sideways scroll, every control on the screen, no two labels overlapping. */
+async function checkLayout(size: { width: number; height: number }) {
+    await page.setViewportSize(size)
+    // the timeline drawn at the new width, and a few frames more
+    await page.waitForFunction(() => {
+        const canvas = document.querySelector("#timeline") as HTMLCanvasElement & { drawnWidth?: number }
+        return canvas.drawnWidth === canvas.clientWidth
+    })
+    await page.waitForTimeout(250)
+    const seen = await layout()
+    expect(seen.viewportWidth).toBe(size.width)
+    expect(seen.scrollWidth, "the page scrolls sideways").toBeLessThanOrEqual(seen.viewportWidth)
+    expect(seen.controlsOff).toEqual([])
+    expect(seen.texts.length).toBeGreaterThan(50)
+    expect(overlaps(seen.texts)).toEqual([])
+    expect(seen.timeline.filter(b => b.text === "superloop" || b.text === "async")).toHaveLength(2)
+    expect(overlaps(seen.timeline)).toEqual([])
+    for (const box of seen.timeline) expect(box.right, box.text).toBeLessThanOrEqual(seen.viewportWidth)
+    for (const selector of ["#press", "#timeline", `${panel("async")} [data-flood]`]) {
+        await expect(page.locator(selector).isVisible(), selector).resolves.toBe(true)
+    }
+    return seen
+}
+
+async function screenshot(name: string, fullPage = true) {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    const path = join(ARTIFACTS, name)
+    await page.screenshot({ path, fullPage, timeout: 60_000 })
+    return path
+}
+
+/** A page of another origin on this machine (another port), as any web site open in the same browser. */
+async function serveAnotherSite(): Promise<{ url: string; close: () => Promise<void> }> {
+    const site: Server = createServer((_, res) => {
+        res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><title>another site</title>")
+    })
+    await new Promise<void>(resolve => site.listen(0, "127.0.0.1", resolve))
+    const { port } = site.address() as { port: number }
+    return { url: `http://127.0.0.1:${port}/`, close: () => new Promise(resolve => site.close(() => resolve())) }
+}
+
+beforeAll(async () => {
+    server = await PageServer.start({ port: 0, seed: 1 })
+    userDataDir = mkdtempSync(join(tmpdir(), "page-test-chromium-"))
+    browser = await chromium.launchPersistentContext(userDataDir, {
+        executablePath: await sparticuzChromium.executablePath(),
+        // the package turns the same-origin policy off (for scraping); the page must work, and be safe, with it on
+        args: sparticuzChromium.args.filter(arg => arg !== "--disable-web-security"),
+        headless: true,
+        viewport: DESKTOP,
+    })
+    page = browser.pages()[0] ?? (await browser.newPage())
+    page.on("pageerror", e => pageErrors.push(e.message))
+    page.on("console", m => {
+        if (m.type() === "error") pageErrors.push(m.text())
+    })
+    page.on("request", r => {
+        requests.push(r.url())
+        if (r.method() === "POST") postHeaders.push(r.allHeaders())
+    })
+    await page.goto(server.url)
+    for (const build of BUILDS) await waitForRows(build, "out", "RDY", 1)
+}, 60_000)
+
+afterAll(async () => {
+    await server?.close()
+    await browser?.close()
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+}, 60_000)
+
+describe("npm start: the page in Chromium", () => {
+    test("a click on the button presses both builds: each sends REQ, and the automatic peer's reply gives ACK", async () => {
+        await page.click("#press")
+        for (const build of BUILDS) await waitForRows(build, "out", "REQ", 1)
+        for (const build of BUILDS) {
+            await waitForRows(build, "in", "RES", 1)
+            await waitForRows(build, "out", "ACK", 1)
+            expect(await rows(build, "out", "REQ").first().locator("code").textContent()).toBe("$REQ,0*5A")
+            expect(await rows(build, "out", "ACK").first().locator("code").textContent()).toBe("$ACK,0,ok0*4D")
+            await expect.poll(() => figure(build, "acks").textContent()).toBe("1")
+            expect(await figure(build, "last").textContent()).toMatch(/^\d+\.\d+ ms$/)
+        }
+    })
+
+    test("the space bar presses both builds too", async () => {
+        await page.keyboard.press("Space")
+        for (const build of BUILDS) {
+            await waitForRows(build, "out", "REQ", 2)
+            await waitForRows(build, "out", "ACK", 2)
+            expect(await rows(build, "out", "ACK").nth(1).locator("code").textContent()).toBe("$ACK,1,ok1*4D")
+            await expect.poll(() => figure(build, "acks").textContent()).toBe("2")
+        }
+        // one press each time, not two (a focused button must not also be clicked by the space bar)
+        for (const build of BUILDS) expect(server.devices.get(build)!.stats().presses).toBe(2)
+    })
+
+    test("with the peers set to drop every reply, a press gives TMO on both", async () => {
+        for (const build of BUILDS) await setPeer(build, "dropShare", "100", 1)
+        await page.click("#press")
+        for (const build of BUILDS) await waitForRows(build, "out", "REQ", 3)
+        for (const build of BUILDS) {
+            await waitForRows(build, "out", "TMO", 1)
+            expect(await rows(build, "out", "TMO").first().locator("code").textContent()).toBe("$TMO,2*48")
+            await expect(page.locator(`${panel(build)} .row.peer-note`).first().textContent()).resolves.toContain("drops its reply to REQ,2")
+            await expect.poll(() => figure(build, "tmos").textContent()).toBe("1")
+            expect(await figure(build, "acks").textContent()).toBe("2")
+        }
+    })
+
+    test("peer settings are checked in the field, in ms and %: a refused value leaves the value in force, with a message beside it", async () => {
+        const field = (build: BuildName, setting: string) => page.locator(`${panel(build)} [data-peer="${setting}"]`)
+        const message = (build: BuildName, setting: string) => page.locator(`${panel(build)} [data-message="${setting}"]`)
+        const refuse = async (build: BuildName, setting: string, typed: string) => {
+            await field(build, setting).fill(typed)
+            await field(build, setting).press("Enter")
+            await expect.poll(() => message(build, setting).textContent()).not.toBe("")
+        }
+        await refuse("superloop", "dropShare", "250")
+        expect(await message("superloop", "dropShare").textContent()).toBe("250 % is out of range: from 0 to 100 %; still 100 %")
+        expect(await field("superloop", "dropShare").inputValue()).toBe("100")
+        expect(await field("superloop", "dropShare").getAttribute("aria-invalid")).toBe("true")
+        await refuse("async", "replyDelayMs", "-5")
+        expect(await message("async", "replyDelayMs").textContent()).toBe("-5 ms is out of range: from 0 to 5000 ms; still 150 ms")
+        expect(await field("async", "replyDelayMs").inputValue()).toBe("150")
+        await refuse("async", "corruptShare", "")
+        expect(await message("async", "corruptShare").textContent()).toBe("enter a number from 0 to 100 %; still 0 %")
+        expect(server.devices.get("superloop")!.peer).toEqual({ replyDelayMs: 150, dropShare: 1, corruptShare: 0 })
+        expect(server.devices.get("async")!.peer).toEqual({ replyDelayMs: 150, dropShare: 1, corruptShare: 0 })
+        // the message is beside its own field: in the same group, just below the input
+        const input = await field("async", "replyDelayMs").boundingBox()
+        const note = await message("async", "replyDelayMs").boundingBox()
+        expect(note!.y - (input!.y + input!.height)).toBeLessThan(12)
+        expect(note!.y).toBeGreaterThanOrEqual(input!.y)
+        expect(Math.abs(note!.x - input!.x)).toBeLessThan(120)
+
+        // a value in range is taken, and the message goes
+        await field("async", "replyDelayMs").fill("120")
+        await field("async", "replyDelayMs").press("Enter")
+        await expect.poll(() => server.devices.get("async")!.peer.replyDelayMs).toBe(120)
+        await expect.poll(() => message("async", "replyDelayMs").isVisible()).toBe(false)
+        expect(await field("async", "replyDelayMs").getAttribute("aria-invalid")).toBe(null)
+        // the server answers in the same terms, should a refused value reach it
+        const refused = await fetch(`${server.url}api/peer`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ build: "async", dropShare: 2.5 }),
+        })
+        expect(refused.status).toBe(400)
+        expect(await refused.json()).toEqual({ error: "dropped must be from 0 to 100 %, not 250 %" })
+    })
+
+    test("a frame sent by hand: with its checksum filled in, or a wrong one; an ERR shows", async () => {
+        const send = async (build: BuildName, text: string, checksum: "right" | "wrong") => {
+            await page.locator(`${panel(build)} [data-send-text]`).fill(text)
+            await page.locator(`${panel(build)} button[value="${checksum}"]`).click()
+        }
+        await send("superloop", "RES,9,x", "wrong")
+        await waitForRows("superloop", "in", "RES", 3)
+        expect(await rows("superloop", "in", "RES").nth(2).locator("code").textContent()).toBe("$RES,9,x*5F")
+        await waitForRows("superloop", "out", "ERR", 1)
+        expect(await rows("superloop", "out", "ERR").first().locator("code").textContent()).toBe("$ERR,CHK*29")
+
+        await send("async", "RES,200,x", "right")
+        await waitForRows("async", "out", "ERR", 1)
+        expect(await rows("async", "out", "ERR").first().locator("code").textContent()).toBe("$ERR,SEQ,200*30")
+        for (const build of BUILDS) {
+            await expect.poll(() => figure(build, "errs").textContent()).toBe("1")
+            await expect(page.locator(`${panel(build)} .row.t-ERR`).first().isVisible()).resolves.toBe(true)
+        }
+    })
+
+    test("the timeline shows the superloop running bytecode at nearly every wakeup, the async build seldom", async () => {
+        const superloop = server.devices.get("superloop")!.stats()
+        const async = server.devices.get("async")!.stats()
+        expect(superloop.wakeupsPerSec).toBeGreaterThan(0)
+        expect(async.wakeupsPerSec).toBeGreaterThan(0)
+        expect(superloop.bytecodeWakeupsPerSec).toBeGreaterThan(2 * async.bytecodeWakeupsPerSec)
+        // and so does the timeline: the ticks it drew in its 3 seconds (it keeps their count for a test)
+        const drawn = await page.locator("#timeline").evaluate(canvas => (canvas as HTMLCanvasElement & { drawnTicks: Record<BuildName, { ran: number; idle: number }> }).drawnTicks)
+        expect(drawn.superloop.ran + drawn.superloop.idle).toBeGreaterThan(30)
+        expect(drawn.async.ran + drawn.async.idle).toBeGreaterThan(30)
+        expect(drawn.superloop.ran).toBeGreaterThan(2 * drawn.async.ran)
+        expect(drawn.async.idle).toBeGreaterThan(drawn.async.ran)
+    })
+
+    test("a burst of presses: the timeline's labels stack in lanes or thin out, and never overlap", async () => {
+        const reqs = await Promise.all(BUILDS.map(build => rows(build, "out", "REQ").count()))
+        // ten clicks 40 ms apart (the superloop takes presses closer than its 10 ms pass as one)
+        await page.evaluate(async () => {
+            for (let i = 0; i < 10; i++) {
+                document.querySelector<HTMLButtonElement>("#press")!.click()
+                await new Promise(resolve => setTimeout(resolve, 40))
+            }
+        })
+        // the peers drop every reply: four requests in flight, then ERR,BUSY (or one line of them, with a count)
+        for (const [i, build] of BUILDS.entries()) await waitForRows(build, "out", "REQ", reqs[i] + 4)
+        // the timeline shows events 150 ms late, and draws more slowly on a busy machine
+        const frameLabels = async () => (await layout()).timeline.filter(b => /^(REQ|ERR|TMO|ACK)$/.test(b.text)).length
+        await expect.poll(frameLabels, { timeout: WITHIN_MS }).toBeGreaterThanOrEqual(6)
+        expect(overlaps((await layout()).timeline)).toEqual([])
+    }, 60_000)
+
+    test("a flood of garbage at line rate from the peer: ERR answers, shown as one line with a count, and OVF", async () => {
+        await page.locator(`${panel("async")} [data-flood-seconds]`).fill("0.6")
+        await page.locator(`${panel("async")} [data-flood-seconds]`).press("Enter")
+        await page.locator(`${panel("async")} [data-flood]`).click()
+        await expect.poll(() => page.locator(`${panel("async")} [data-flood]`).textContent()).toBe("Stop the flood")
+        const floodNote = page.locator(`${panel("async")} .row.flood-note`).first()
+        await expect.poll(() => floodNote.textContent()).toContain("flood: 234 bytes of frames with a wrong checksum ($A*00) every 20 ms for 0.6 s")
+        // the build answers the bad frames with ERR,CHK: the same frame again and again, one line with a count
+        const repeated = page.locator(`${panel("async")} .row.repeated[data-type="ERR"]`).first()
+        await repeated.waitFor({ timeout: WITHIN_MS })
+        expect(await repeated.locator("code").textContent()).toBe("$ERR,CHK*29")
+        await expect.poll(async () => Number(await repeated.getAttribute("data-repeat"))).toBeGreaterThan(10)
+        // and, having no room for what comes faster than it can answer, discards and says so
+        const ovf = page.locator(`${panel("async")} .row.ovf`).first()
+        await ovf.waitFor({ timeout: WITHIN_MS })
+        expect(await ovf.locator("code").textContent()).toMatch(/^\$ERR,OVF,\d+\*[0-9A-F]{2}$/)
+        await expect.poll(() => page.locator(`${panel("async")} [data-flood-status]`).textContent(), { timeout: WITHIN_MS }).toMatch(
+            /^Last flood: 7,020 bytes in 0\.6 s; [\d,]+ ERR back, [\d,]+ OVF: [\d,]+ bytes discarded$/,
+        )
+        expect(await page.locator(`${panel("async")} [data-flood]`).textContent()).toBe("Flood with garbage")
+        // the flood's span on the timeline is part of what was drawn, and the build still answers a press
+        const reqs = await rows("async", "out", "REQ").count()
+        await page.click("#press")
+        await waitForRows("async", "out", "REQ", reqs + 1)
+        expect(server.crashes()).toEqual([])
+    }, 60_000)
+
+    test("another web site open in the same browser can neither press, nor send a frame, nor read the state", async () => {
+        const site = await serveAnotherSite()
+        const other = await browser!.newPage()
+        try {
+            await other.goto(site.url)
+            const presses = BUILDS.map(build => server.devices.get(build)!.stats().presses)
+            const tried = await other.evaluate(async pageUrl => {
+                const outcome = (request: Promise<Response>) =>
+                    request.then(res => `answered ${res.type} ${res.status}`, (e: Error) => `failed: ${e.name}`)
+                // the "simple" requests a browser sends cross-site without asking first; their answers cannot be read
+                const simple = (path: string, body: string) => outcome(fetch(pageUrl + path, { method: "POST", mode: "no-cors", body }))
+                return {
+                    press: await simple("api/press", "{}"),
+                    send: await simple("api/send", JSON.stringify({ build: "async", text: "$RES,0,from-another-site" })),
+                    // JSON needs a preflight, which the server refuses
+                    json: await outcome(fetch(pageUrl + "api/press", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })),
+                    state: await outcome(fetch(pageUrl + "api/state")),
+                }
+            }, server.url)
+            // a no-cors answer is opaque (status 0) whatever the server said; the others fail as CORS errors
+            expect(tried).toEqual({ press: "answered opaque 0", send: "answered opaque 0", json: "failed: TypeError", state: "failed: TypeError" })
+            await page.waitForTimeout(300)
+            expect(BUILDS.map(build => server.devices.get(build)!.stats().presses)).toEqual(presses)
+            const monitor = server.devices.get("async")!.snapshot().monitor
+            expect(monitor.filter(line => "text" in line && line.text.includes("from-another-site"))).toEqual([])
+        } finally {
+            await other.close()
+            await site.close()
+        }
+    })
+
+    test("at 390×844 and 1280×800: no sideways scroll, every control on the screen, no overlapping labels; screenshots", async () => {
+        await checkLayout(PHONE)
+        await screenshot("page-390x844.png", false)
+        await checkLayout(DESKTOP)
+
+        // the whole page at desktop width, both LEDs on while requests are in flight
+        for (const build of BUILDS) {
+            await setPeer(build, "dropShare", "0", 0)
+            await setPeer(build, "replyDelayMs", "800", 800)
+        }
+        await page.setViewportSize({ width: DESKTOP.width, height: await page.evaluate(() => document.documentElement.scrollHeight) })
+        // someone pressing every 300 ms: about three requests in flight, so the LEDs stay on while Chromium takes its time
+        await page.evaluate(() => {
+            const pressing = setInterval(() => document.querySelector<HTMLButtonElement>("#press")!.click(), 300)
+            Object.assign(window, { stopPressing: () => clearInterval(pressing) })
+        })
+        for (const build of BUILDS) await page.locator(`${panel(build)} [data-led].on`).waitFor({ timeout: WITHIN_MS })
+        await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+        await page.waitForTimeout(1000)
+        const desktop = await screenshot("page-1280x800.png", false)
+        await page.evaluate(() => (window as unknown as { stopPressing: () => void }).stopPressing())
+        await page.setViewportSize(DESKTOP)
+        if (process.env.UPDATE_SCREENSHOT === "1") {
+            mkdirSync(join(ROOT, "docs"), { recursive: true })
+            copyFileSync(desktop, README_SCREENSHOT)
+        }
+    }, 90_000) // screenshots take Chromium many seconds on a busy machine
+
+    test("the page used nothing but its own server; no error in the page; no VM crashed", async () => {
+        const origin = new URL(server.url).origin
+        expect(requests.filter(url => !url.startsWith(`${origin}/`) && !url.startsWith("data:"))).toEqual([])
+        // every action it took went as JSON and named the page as its origin, as the server requires
+        const posts = await Promise.all(postHeaders)
+        expect(posts.length).toBeGreaterThan(10)
+        for (const headers of posts) expect({ origin: headers.origin, type: headers["content-type"] }).toEqual({ origin, type: "application/json" })
+        expect(pageErrors).toEqual([])
+        expect(server.crashes()).toEqual([])
+    })
+})
+
+describe("the report's charts in Chromium", () => {
+    test("no two labels of the timeline and latency charts overlap, with the browser's own fonts", async () => {
+        const burst = Array.from({ length: 24 }, (_, i) => ({ at: 100 + 4 * i, what: i % 3 === 2 ? "ERR,BUSY" : `REQ,${i}` }))
+        const wakeups = Array.from({ length: 60 }, (_, i) => ({ at: 10 * i, instructions: i % 3 }))
+        const samples = [0.4, 1.1, 2.2, 3.3, 3.4, 3.5, 16.52]
+        const charts = [
+            timelineChart("When the VM ran during a burst of presses", 600, [{ at: 98, what: "press" }, { at: 104, what: "press" }], [
+                { label: "superloop", series: "superloop", wakeups, frames: burst },
+                { label: "async", series: "async", wakeups, frames: burst },
+            ]),
+            distributionChart("Real time: press→REQ and RES→ACK (ms)", "ms", [
+                { label: "superloop press→REQ", series: "superloop", samples },
+                { label: "async press→REQ", series: "async", samples: [0.02, 0.03, 16.4] },
+            ]),
+        ]
+        const chartPage = await browser!.newPage()
+        try {
+            for (const chart of charts) {
+                await chartPage.setContent(chart)
+                const boxes = await chartPage.evaluate(() =>
+                    [...document.querySelectorAll("text")].map((t, node) => {
+                        const r = t.getBoundingClientRect()
+                        return { text: t.textContent ?? "", node, left: r.left, right: r.right, top: r.top, bottom: r.bottom }
+                    }),
+                )
+                const svg = await chartPage.evaluate(() => document.querySelector("svg")!.getBoundingClientRect().toJSON() as DOMRect)
+                expect(boxes.length).toBeGreaterThan(10)
+                expect(overlaps(boxes)).toEqual([])
+                for (const box of boxes) {
+                    expect(box.left, box.text).toBeGreaterThanOrEqual(svg.left)
+                    expect(box.right, box.text).toBeLessThanOrEqual(svg.right)
+                }
+            }
+        } finally {
+            await chartPage.close()
+        }
+    })
+})
+
+describe("npm start: the command line", () => {
+    /** Runs the page server's command as `npm start -- args` does; resolves with its exit code and stderr. */
+    async function run(...args: string[]) {
+        const command = [process.execPath, "--import", "tsx", join(ROOT, "tools/page/server.ts"), ...args] as const
+        try {
+            await promisify(execFile)(command[0], command.slice(1), { cwd: ROOT, timeout: 20_000 })
+            return { code: 0, stderr: "" }
+        } catch (e) {
+            const failed = e as { code?: number; stderr?: string }
+            return { code: failed.code, stderr: failed.stderr ?? "" }
+        }
+    }
+
+    test("an unknown argument: one line, and a non-zero exit", async () => {
+        const { code, stderr } = await run("--bogus")
+        expect(code).toBe(1)
+        expect(stderr.trim()).toMatch(/^error: unknown argument --bogus; usage: npm start -- \[--port N\]/)
+        expect(stderr.trim().split("\n")).toHaveLength(1)
+    })
+
+    test("a port in use: one line, and a non-zero exit", async () => {
+        const { code, stderr } = await run("--no-build", "--port", String(server.port))
+        expect(code).toBe(1)
+        expect(stderr.trim()).toBe(`error: port ${server.port} is in use: pass another with --port N (--port 0 picks a free one)`)
+    })
+})
