@@ -15,6 +15,7 @@ export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
 export const BUILDS = [
     { name: "superloop", entry: "src/mainSuperloop.ts", style: "a superloop with flags", color: "#d9480f" },
     { name: "async", entry: "src/mainAsync.ts", style: "async/await tasks", color: "#1971c2" },
+    { name: "eventloop", entry: "src/mainEventLoop.ts", style: "an explicit event loop", color: "#2f9e44" },
 ] as const
 
 export type Build = (typeof BUILDS)[number]

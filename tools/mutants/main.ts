@@ -1,8 +1,9 @@
 // `npm run mutants [-- --quick | --only ID,ID]`: one-line mutants of src/, each built and run against the suites that must kill it.
 import { writeFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
-import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
+import { BUILD_NAMES, ROOT } from "../../host/index.js"
 import { runMain } from "../lib/errors.js"
+import { buildsUsing } from "../lib/firmwareSources.js"
 import { parseOptions } from "../lib/options.js"
 import { loadMutants, MUTANTS_FILE, type Mutant } from "./list.js"
 import { writeSection } from "../lib/sections.js"
@@ -32,11 +33,6 @@ README's mutants section.`
 const README = join(ROOT, "README.md")
 const REPORT = join(ROOT, "reports/mutants.md")
 
-function buildsOf(file: string): BuildName[] {
-    if (file === "src/mainSuperloop.ts" || file.startsWith("src/polling/")) return ["superloop"]
-    if (file === "src/mainAsync.ts" || file.startsWith("src/async/")) return ["async"]
-    return ["superloop", "async"]
-}
 
 function seconds(since: number) {
     return (Date.now() - since) / 1000
@@ -61,7 +57,7 @@ function runMutant(scratch: Scratch, m: Mutant): MutantResult {
     scratch.mutate(m.file, m.find, m.replace)
     // VM unit tests compile their own modules (a compile error is told apart from a failing or hanging test);
     // every other suite runs the built programs
-    const builds = m.killedBy!.every(f => f.startsWith("test/src/unit/")) ? [] : buildsOf(m.file)
+    const builds = m.killedBy!.every(f => f.startsWith("test/src/unit/")) ? [] : buildsUsing(m.file)
     try {
         for (const name of builds) {
             const error = scratch.build(name)
