@@ -1,9 +1,9 @@
 // Checks that a runtime (or a bundled image) is for the board's chip before anything is built or flashed.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { basename } from "node:path"
+import { isUf2, parseUf2, RP2040_FAMILY_ID } from "../../sim/index.js"
 import { UserError } from "../errors.js"
 import { ESP32_IMAGE_OFFSET, RUNTIMES, type Board } from "./boards.js"
-import { isUf2, parseUf2, RP2040_FAMILY_ID } from "./uf2.js"
 
 const ESP_IMAGE_MAGIC = 0xe9
 /** Chip ids in the ESP-IDF image header (`esp_chip_id_t`). */
