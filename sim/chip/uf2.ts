@@ -27,7 +27,11 @@ function view(bytes: Uint8Array): DataView {
 
 /** Whether `bytes` starts with a UF2 block. */
 export function isUf2(bytes: Uint8Array): boolean {
-    if (bytes.length < UF2_BLOCK_SIZE) return false
+    return bytes.length >= UF2_BLOCK_SIZE && startsWithUf2Magic(bytes)
+}
+
+function startsWithUf2Magic(bytes: Uint8Array): boolean {
+    if (bytes.length < 8) return false
     const v = view(bytes)
     return v.getUint32(0, true) === MAGIC_START0 && v.getUint32(4, true) === MAGIC_START1
 }
@@ -90,4 +94,86 @@ export function readFlash(blocks: readonly Uf2Block[], address: number, length: 
         if (start < end) out.set(block.payload.subarray(start - block.targetAddr, end - block.targetAddr), start - address)
     }
     return out
+}
+
+/** Where the RP2040 maps its flash. */
+export const RP2040_FLASH_BASE = 0x10000000
+/** The Raspberry Pi Pico's flash chip (W25Q16JV). */
+export const PICO_FLASH_BYTES = 2 * 1024 * 1024
+
+export function isMainFlash(block: Uf2Block): boolean {
+    return !(block.flags & FLAG_NOT_MAIN_FLASH)
+}
+
+function hex(n: number): string {
+    return `0x${n.toString(16)}`
+}
+
+const TEXT_SHOWN = 40
+
+/** The first line of `bytes`, quoted, when it reads as text: a saved error page or a note in place of an image shows itself. */
+function textStart(bytes: Uint8Array): string | undefined {
+    const head = bytes.subarray(0, 64)
+    if (head.length === 0 || head.some(b => b < 0x09 || (b > 0x0d && b < 0x20) || b === 0x7f)) return undefined
+    const firstLine = new TextDecoder().decode(head).split(/\r?\n/)[0].trim()
+    if (!firstLine) return undefined
+    return JSON.stringify(firstLine.length > TEXT_SHOWN ? `${firstLine.slice(0, TEXT_SHOWN)}...` : firstLine)
+}
+
+/**
+ * Why `bytes` is no whole UF2 file for the Pico's flash, as a phrase to follow the file's name; undefined when it is
+ * one. What the RP2040's boot ROM takes (RP2040 datasheet, "UF2 format details"): UF2 magic numbers in every block,
+ * the RP2040 family in every block, 256-byte payloads at 256-byte aligned flash addresses; and here also every
+ * block the file announces (so a cut-off download shows), all within the Pico's 2 MB.
+ */
+export function rp2040Uf2Problem(bytes: Uint8Array): string | undefined {
+    if (bytes.length === 0) return "is empty, not a UF2 file"
+    if (!startsWithUf2Magic(bytes)) {
+        const text = textStart(bytes)
+        return text ? `is not a UF2 file (it is text: ${text})` : "is not a UF2 file"
+    }
+    if (bytes.length % UF2_BLOCK_SIZE !== 0) {
+        return `is cut off: ${bytes.length} bytes is not a whole number of ${UF2_BLOCK_SIZE}-byte UF2 blocks`
+    }
+    let blocks: Uf2Block[]
+    try {
+        blocks = parseUf2(bytes)
+    } catch (e) {
+        return `is not a valid UF2 file (${(e as Error).message})`
+    }
+    return familyProblem(blocks) ?? countProblem(blocks) ?? placementProblem(blocks)
+}
+
+function familyProblem(blocks: Uf2Block[]): string | undefined {
+    const index = blocks.findIndex(b => isMainFlash(b) && b.familyId !== RP2040_FAMILY_ID)
+    if (index < 0) return undefined
+    const family = blocks[index].familyId
+    if (family === undefined) return `is not a UF2 file for the RP2040 (block ${index} names no chip family; the RP2040's boot ROM skips such blocks)`
+    return `is a UF2 file for another chip (family ${hex(family)}, not the RP2040's ${hex(RP2040_FAMILY_ID)})`
+}
+
+function countProblem(blocks: Uf2Block[]): string | undefined {
+    const announced = blocks[0].numBlocks
+    if (blocks.length < announced && blocks.every((b, i) => b.blockNo === i && b.numBlocks === announced)) {
+        return `is cut off: it holds ${blocks.length} of the ${announced} blocks it announces`
+    }
+    const index = blocks.findIndex((b, i) => b.blockNo !== i || b.numBlocks !== blocks.length)
+    if (index < 0) return undefined
+    const block = blocks[index]
+    return `is not a whole UF2 file (block ${index} is numbered ${block.blockNo} of ${block.numBlocks}, not ${index} of ${blocks.length})`
+}
+
+function placementProblem(blocks: Uf2Block[]): string | undefined {
+    const flashEnd = RP2040_FLASH_BASE + PICO_FLASH_BYTES
+    for (const [index, block] of blocks.entries()) {
+        if (!isMainFlash(block)) continue
+        const { targetAddr, payload } = block
+        if (payload.length !== UF2_PAYLOAD_SIZE || targetAddr % UF2_PAYLOAD_SIZE !== 0) {
+            return `is not a UF2 file the RP2040 takes (block ${index}: ${payload.length} bytes at ${hex(targetAddr)}; it takes ${UF2_PAYLOAD_SIZE} bytes at ${UF2_PAYLOAD_SIZE}-byte aligned addresses)`
+        }
+        if (targetAddr < RP2040_FLASH_BASE || targetAddr + payload.length > flashEnd) {
+            return `writes outside the Pico's 2 MB of flash (block ${index} at ${hex(targetAddr)}; the flash is ${hex(RP2040_FLASH_BASE)} to ${hex(flashEnd)})`
+        }
+    }
+    return undefined
 }
