@@ -6,8 +6,9 @@ import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
 export { ChipFiles, MissingChipFile, BOOTROM_ENV, RUNTIME_ENV } from "./chipFiles.js"
+export { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, MIN_RUNTIME_BYTES, PROGRAM_STORAGE_AT, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 export { ChipSimulation } from "./chipSimulation.js"
-export { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
+export { bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
 export {
     encodeUf2Block,
     isUf2,
