@@ -1,7 +1,8 @@
 // Where the RP2040 runtime and boot ROM come from: an option, an environment variable, the CLI's cache, or a download into it.
 import { createHash } from "node:crypto"
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
+import { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 
 export const RUNTIME_ENV = "DEVS_RP2040_RUNTIME"
 export const BOOTROM_ENV = "RP2040_BOOTROM"
@@ -9,10 +10,9 @@ export const BOOTROM_ENV = "RP2040_BOOTROM"
 export const RUNTIME_URL = "https://github.com/microsoft/devicescript-pico/releases/latest/download/devicescript-rp2040-pico.uf2"
 /** The RP2040 B1 boot ROM as 4096 words, in rp2040js's public demo source. */
 export const BOOTROM_URL = "https://raw.githubusercontent.com/wokwi/rp2040js/main/demo/bootrom.ts"
-export const BOOTROM_SHA256 = "90b31e108faedfa6bbcfcc33ba05dac61e645108cfbbdc385f8dafc71fde44ae"
 const RUNTIME_CACHE_NAME = "devicescript-rp2040-pico.uf2"
 const BOOTROM_CACHE_NAME = "rp2040-bootrom-b1.bin"
-const BOOTROM_WORDS = 4096
+const BOOTROM_WORDS = BOOTROM_BYTES / 4
 const DOWNLOAD_TIMEOUT_MS = 60_000
 
 export interface ChipFileSources {
@@ -25,6 +25,8 @@ export interface ChipFileSources {
     runtimeUrl?: string
     bootromUrl?: string
     bootromSha256?: string
+    /** Told about a file that is used with a caveat (a B2 boot ROM); by default printed as `warning: ...` on stderr. */
+    warn?: (message: string) => void
 }
 
 export interface ChipFilePaths {
@@ -32,73 +34,113 @@ export interface ChipFilePaths {
     bootrom: string
 }
 
-/** A file the user must provide: the message is one line saying where to get it. */
+/** A file the user must provide or replace: the message is one line naming every such file and how to get it. */
 export class MissingChipFile extends Error {}
+
+/** One of the two files: what it is, where it may come from, and what makes it usable. */
+interface ChipFileKind {
+    what: string
+    /** What a user should pass instead, and where it comes from. */
+    expected: string
+    given?: string
+    envName: string
+    option: string
+    cacheName: string
+    url: string
+    /** The file's bytes from what `url` serves. */
+    decode: (bytes: Uint8Array) => Uint8Array
+    check: (bytes: Uint8Array) => BootromCheck
+}
+
+type Lookup = { path: string } | { problem: string }
 
 /**
  * Finds the runtime and the boot ROM, in this order: the option, the environment
  * variable, the project's `.devicescript/cache/` (where `devs bundle` caches the
- * runtime), else downloads each into that cache.
+ * runtime), else downloads each into that cache. Every file is checked before it
+ * is used or cached; a file that fails is named, with how to get a good one.
  */
 export class ChipFiles {
     private readonly cacheDir: string
     private readonly env: Record<string, string | undefined>
+    private readonly warn: (message: string) => void
 
     constructor(private readonly sources: ChipFileSources) {
         this.cacheDir = join(sources.projectDir, ".devicescript", "cache")
         this.env = sources.env ?? process.env
+        this.warn = sources.warn ?? (message => console.warn(`warning: ${message}`))
     }
 
     async find(): Promise<ChipFilePaths> {
         const runtime = await this.findOne({
             what: "the DeviceScript RP2040 runtime",
+            expected: `DeviceScript's RP2040 runtime (${RUNTIME_CACHE_NAME}, from github.com/microsoft/devicescript-pico/releases)`,
             given: this.sources.runtime,
             envName: RUNTIME_ENV,
             option: "--runtime",
             cacheName: RUNTIME_CACHE_NAME,
             url: this.sources.runtimeUrl ?? RUNTIME_URL,
             decode: bytes => bytes,
+            check: bytes => ({ problem: runtimeProblem(bytes) }),
         })
         const bootrom = await this.findOne({
             what: "the RP2040 boot ROM",
+            expected: "the RP2040 B1 boot ROM (16 KB)",
             given: this.sources.bootrom,
             envName: BOOTROM_ENV,
             option: "--bootrom",
             cacheName: BOOTROM_CACHE_NAME,
             url: this.sources.bootromUrl ?? BOOTROM_URL,
             decode: bytes => this.bootromFromSource(bytes),
+            check: bytes => checkBootrom(bytes, this.sources.bootromSha256),
         })
-        return { runtime, bootrom }
+        if ("path" in runtime && "path" in bootrom) return { runtime: runtime.path, bootrom: bootrom.path }
+        const problems = [runtime, bootrom].flatMap(found => ("problem" in found ? [found.problem] : []))
+        throw new MissingChipFile(problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(" "))
     }
 
-    private async findOne(file: {
-        what: string
-        given?: string
-        envName: string
-        option: string
-        cacheName: string
-        url: string
-        decode: (bytes: Uint8Array) => Uint8Array
-    }): Promise<string> {
+    private async findOne(file: ChipFileKind): Promise<Lookup> {
         const given = file.given ?? this.env[file.envName]
-        if (given) {
-            if (!existsSync(given)) throw new MissingChipFile(`${given}: no such file (${file.what}, from ${file.given ? file.option : file.envName})`)
-            return resolve(given)
-        }
+        if (given) return this.givenFile(file, given, file.given ? file.option : file.envName)
         const cached = join(this.cacheDir, file.cacheName)
-        if (existsSync(cached)) return cached
+        if (existsSync(cached)) return this.cachedFile(file, cached)
+        return this.download(file, cached)
+    }
+
+    private givenFile(file: ChipFileKind, path: string, from: string): Lookup {
+        if (!existsSync(path) || !statSync(path).isFile()) return { problem: `${path}: no such file (${file.what}, from ${from})` }
+        const problem = this.usable(path, file.check(readFileSync(path)))
+        if (problem) return { problem: `${path} ${problem}; ${from} takes ${file.expected}` }
+        return { path: resolve(path) }
+    }
+
+    private cachedFile(file: ChipFileKind, cached: string): Lookup {
+        const problem = this.usable(cached, file.check(readFileSync(cached)))
+        if (problem) return { problem: `${cached} ${problem}; delete it to download ${file.what} again, or pass ${file.option} FILE` }
+        return { path: cached }
+    }
+
+    /** Downloads the file into the cache, unless it fails its check. */
+    private async download(file: ChipFileKind, cached: string): Promise<Lookup> {
+        const instead = `pass ${file.option} FILE or set ${file.envName}`
         let bytes: Uint8Array
         try {
             bytes = file.decode(await download(file.url))
         } catch (e) {
             const reason = e instanceof Error ? e.message : String(e)
-            throw new MissingChipFile(
-                `missing ${file.what}: pass ${file.option} FILE or set ${file.envName}; downloading it from ${file.url} into .devicescript/cache/ failed (${reason})`,
-            )
+            return { problem: `missing ${file.what}: ${instead}; downloading it from ${file.url} into .devicescript/cache/ failed (${reason})` }
         }
+        const problem = this.usable(file.url, file.check(bytes))
+        if (problem) return { problem: `missing ${file.what}: ${instead}; what ${file.url} served ${problem}, so it was not cached` }
         mkdirSync(dirname(cached), { recursive: true })
         writeFileSync(cached, bytes)
-        return cached
+        return { path: cached }
+    }
+
+    /** The check's problem, if any; its warning goes to `warn`, naming `source`. */
+    private usable(source: string, check: BootromCheck): string | undefined {
+        if (!check.problem && check.warning) this.warn(`${source} ${check.warning}`)
+        return check.problem
     }
 
     /** The boot ROM's bytes from rp2040js's demo/bootrom.ts (`new Uint32Array([0x..., ...])`), checked. */
@@ -108,7 +150,7 @@ export class ChipFiles {
         if (words.length !== BOOTROM_WORDS) throw new Error(`expected ${BOOTROM_WORDS} words, found ${words.length}`)
         const bytes = new Uint8Array(new Uint32Array(words).buffer)
         const sha = createHash("sha256").update(bytes).digest("hex")
-        const expected = this.sources.bootromSha256 ?? BOOTROM_SHA256
+        const expected = this.sources.bootromSha256 ?? BOOTROM_B1_SHA256
         if (sha !== expected) throw new Error(`its sha256 is ${sha}, not ${expected}`)
         return bytes
     }

@@ -6,8 +6,22 @@ import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
 export { ChipFiles, MissingChipFile, BOOTROM_ENV, RUNTIME_ENV } from "./chipFiles.js"
+export { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, MIN_RUNTIME_BYTES, PROGRAM_STORAGE_AT, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 export { ChipSimulation } from "./chipSimulation.js"
-export { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
+export { bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
+export {
+    encodeUf2Block,
+    isUf2,
+    parseUf2,
+    readFlash,
+    rp2040Uf2Problem,
+    PICO_FLASH_BYTES,
+    RP2040_FAMILY_ID,
+    RP2040_FLASH_BASE,
+    UF2_BLOCK_SIZE,
+    UF2_PAYLOAD_SIZE,
+    type Uf2Block,
+} from "./uf2.js"
 
 export interface ChipStart {
     /** A build of the project, or an image already bundled (and a name for it). */

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto"
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { devsCommand, ROOT } from "../../host/builds.js"
+import { runtimeProblem } from "./chipFileChecks.js"
 
 export const PICO_BOARD = "pico_button_led"
 /** `devs bundle` starts devtools on the fixed ports 8081-8083: every user of them takes this lock. */
@@ -34,11 +35,17 @@ export async function bundleForPico(source: BundleSource, projectDir = ROOT): Pr
     const bundle = [node, devs, "--no-colors", "bundle", "--board", PICO_BOARD, "--flash-file", partial, source.entry]
     const run = await runLocked(bundle, projectDir)
     if (run.code !== 0 || !existsSync(partial)) {
-        const why = run.output.split("\n").map(l => l.trim()).filter(Boolean).at(-1) ?? "(no output)"
+        const why = devsFailureLine(run.output)
         throw new Error(`devs bundle ${source.entry} for ${PICO_BOARD} failed (exit ${run.code}): ${why}`)
     }
     renameSync(partial, image)
     return image
+}
+
+/** The line of a failed `devs` run that says why: its error, where it crashed with one (Node prints its version last). */
+export function devsFailureLine(output: string): string {
+    const lines = output.split("\n").map(l => l.trim()).filter(Boolean)
+    return lines.find(l => /^[a-z]*error\b/i.test(l)) ?? lines.at(-1) ?? "(no output)"
 }
 
 function inputsHash(source: BundleSource, projectDir: string): string {
@@ -66,11 +73,17 @@ function firmwareSources(dir: string): string[] {
         })
 }
 
-/** `devs bundle` takes the runtime from the CLI's cache when it is under 24 h old; this puts the chosen one there, fresh. */
+/**
+ * `devs bundle` takes the runtime from the CLI's cache when it is under 24 h old; this puts the chosen one there,
+ * fresh. A file that is no runtime is refused rather than cached, where every later bundle would fail on it.
+ */
 function seedRuntimeCache(runtime: string, projectDir: string) {
+    const bytes = readFileSync(runtime)
+    const problem = runtimeProblem(bytes)
+    if (problem) throw new Error(`${runtime} ${problem}; not copied into ${RUNTIME_CACHE}`)
     const cached = join(projectDir, RUNTIME_CACHE)
     mkdirSync(join(projectDir, ".devicescript", "cache"), { recursive: true })
-    const same = existsSync(cached) && readFileSync(cached).equals(readFileSync(runtime))
+    const same = existsSync(cached) && readFileSync(cached).equals(bytes)
     if (!same) copyFileSync(runtime, cached)
     const now = new Date()
     utimesSync(cached, now, now)

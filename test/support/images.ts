@@ -1,5 +1,5 @@
 // Fake DeviceScript runtimes to bundle offline, and readers for what `devs bundle` puts in an image.
-import { encodeUf2Block, RP2040_FAMILY_ID } from "../../tools/flash/uf2.js"
+import { encodeUf2Block, RP2040_FAMILY_ID } from "../../sim/index.js"
 
 /** Where the CLI's arch configs (boards.json in @devicescript/cli 2.16.4) put things, in flash addresses. */
 export const LAYOUT = {

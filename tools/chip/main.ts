@@ -9,7 +9,7 @@ import { parseOptions } from "../lib/options.js"
 const USAGE =
     `usage: npm run chip -- [--build ${BUILD_CHOICES}] [--runtime FILE] [--bootrom FILE] [--verbose]\n` +
     `  --runtime  DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2); else $${RUNTIME_ENV}, else .devicescript/cache/, else downloaded there\n` +
-    `  --bootrom  the RP2040 boot ROM (16 KB); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
+    `  --bootrom  the RP2040 B1 boot ROM (16 KB; B0 and B2 are taken with a warning); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
     "  without --build, every build runs, side by side"
 const SPEC = { build: "string", runtime: "string", bootrom: "string", verbose: "flag" } as const
 

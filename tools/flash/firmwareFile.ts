@@ -1,9 +1,9 @@
 // Checks that a runtime (or a bundled image) is for the board's chip before anything is built or flashed.
 import { existsSync, readFileSync, statSync } from "node:fs"
 import { basename } from "node:path"
+import { isUf2, rp2040Uf2Problem } from "../../sim/index.js"
 import { UserError } from "../lib/errors.js"
 import { ESP32_IMAGE_OFFSET, RUNTIMES, type Board } from "./boards.js"
-import { isUf2, parseUf2, RP2040_FAMILY_ID } from "./uf2.js"
 
 const ESP_IMAGE_MAGIC = 0xe9
 /** Chip ids in the ESP-IDF image header (`esp_chip_id_t`). */
@@ -28,7 +28,7 @@ export function checkFirmwareFile(file: string, board: Board, option: "--firmwar
     const what = option === "--image" ? "image" : "firmware file"
     if (!existsSync(file) || !statSync(file).isFile()) throw new UserError(`no ${what} ${file}`)
     const bytes = new Uint8Array(readFileSync(file))
-    const problem = board.chip === "rp2040" ? rp2040Problem(bytes) : esp32Problem(bytes, basename(file))
+    const problem = board.chip === "rp2040" ? rp2040Uf2Problem(bytes) : esp32Problem(bytes, basename(file))
     if (problem) throw new UserError(`${file} ${problem}; ${option === "--image" ? imageAdvice(board) : runtimeAdvice(board)}`)
 }
 
@@ -41,19 +41,6 @@ function runtimeAdvice(board: Board): string {
 export function imageAdvice(board: Board): string {
     const image = RUNTIMES[board.chip].imageName(board.id)
     return `--image takes an image bundled for ${board.id}: npm run flash -- --board ${board.id} --build superloop|async --bundle-only writes built/<build>/${image}`
-}
-
-function rp2040Problem(bytes: Uint8Array): string | undefined {
-    if (!isUf2(bytes)) return "is not a UF2 file"
-    let blocks
-    try {
-        blocks = parseUf2(bytes)
-    } catch (e) {
-        return `is not a valid UF2 file (${(e as Error).message})`
-    }
-    const family = blocks.find(b => b.familyId !== undefined && b.familyId !== RP2040_FAMILY_ID)?.familyId
-    if (family !== undefined) return `is a UF2 file for another chip (family 0x${family.toString(16)}, not the RP2040)`
-    return undefined
 }
 
 function esp32Problem(bytes: Uint8Array, name: string): string | undefined {

@@ -1,11 +1,11 @@
 // npm run bridge, end to end with no hardware: the CLI's own devtools hub (`devs devtools`, ports 8081-8083) and
 // VM (`devs run --tcp`) running a build; a simulated button and LED on that bus; the bridge as its own process,
-// carrying the firmware's serial link to a pseudo-terminal (node-pty), to a TCP client, or to stdio.
+// carrying the firmware's serial link to a pseudo-terminal (@lydell/node-pty), to a TCP client, or to stdio.
 import { copyFileSync, existsSync, mkdirSync } from "node:fs"
 import { connect, type Socket } from "node:net"
 import { join } from "node:path"
 import { JDBus } from "jacdac-ts"
-import { spawn as spawnPty, type IPty } from "node-pty"
+import { spawn as spawnPty, type IPty } from "@lydell/node-pty"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
 import { connectToDevtools, type DevtoolsConnection, Peripherals } from "../../../sim/index.js"
 import { type BuildName, devsCommand, frame, programPath, ROOT } from "../../../host/index.js"

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSyn
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { parseUf2, readFlash, RP2040_FAMILY_ID } from "../../../tools/flash/uf2.js"
+import { parseUf2, readFlash, RP2040_FAMILY_ID } from "../../../sim/index.js"
 import { fakeEsp32Runtime, fakeRp2040Runtime, hasDcfgMagic, hasFstorMagic, indexOfBytes, LAYOUT, readDcfg } from "../../support/images.js"
 import { esptoolCall, expectedEsptoolCall, fakeBootDrive, fakeTools, projectCopy, runTool, stderrLines, tempDir, type ToolRun } from "../../support/tools.js"
 
