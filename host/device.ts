@@ -33,9 +33,27 @@ export interface Device {
     bodies(since?: number): string[]
     /** Whether the status LED is lit now. */
     readonly ledIsOn: boolean
+    /** Each time the LED went on or off, on the device's clock. */
+    readonly ledSwitches: readonly LedSwitch[]
     /** What the host saw go wrong inside the device: panics, crashes, resets. */
     crashes(): string[]
-    stop(): void
+    stop(): void | Promise<void>
+}
+
+/** The status LED going on or off. */
+export interface LedSwitch {
+    at: number
+    on: boolean
+}
+
+/** The LED's switches from a record of its brightness changes: each change of on/off once. */
+export function switchesOf(changes: readonly { at: number; intensity: number }[]): LedSwitch[] {
+    const switches: LedSwitch[] = []
+    for (const { at, intensity } of changes) {
+        const on = intensity > 0
+        if ((switches.at(-1)?.on ?? false) !== on) switches.push({ at, on })
+    }
+    return switches
 }
 
 /** The first frame of `type` sent at or after `since`, if any. */
@@ -56,8 +74,10 @@ export interface PressAnswer {
  */
 export async function pressAndAwaitAnswer(device: Device, withinMs: number, stepMs = 1): Promise<PressAnswer> {
     const since = device.now
+    // frames sent in the same ms as the press, but before it, are not its answer
+    const seen = device.frames.length
     await device.press()
-    const answer = () => device.frames.find(f => f.at >= since && (f.type === "REQ" || f.body === "ERR,BUSY"))
+    const answer = () => device.frames.slice(seen).find(f => f.type === "REQ" || f.body === "ERR,BUSY")
     while (!answer() && device.now - since < withinMs) await device.advance(stepMs)
     return { pressedAt: device.pressedAt.at(-1) ?? since, answer: answer() }
 }

@@ -16,5 +16,13 @@ export {
     type BuildName,
 } from "./builds.js"
 export { bytes, checksumHex, frame, parseSent, type SentFrame } from "./frames.js"
-export { firstFrameSince, pressAndAwaitAnswer, type Device, type HostName, type PressAnswer } from "./device.js"
+export {
+    firstFrameSince,
+    pressAndAwaitAnswer,
+    switchesOf,
+    type Device,
+    type HostName,
+    type LedSwitch,
+    type PressAnswer,
+} from "./device.js"
 export { seededRandom } from "./random.js"

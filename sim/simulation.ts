@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { programPath } from "../host/builds.js"
-import type { Device } from "../host/device.js"
+import { type Device, type LedSwitch, switchesOf } from "../host/device.js"
 import { type SimClock, VirtualClock } from "./clock.js"
 import { CRASH_LINE, loadVmFactory, type DevsModule } from "./devsVm.js"
 import type { SentFrame } from "../host/frames.js"
@@ -181,6 +181,10 @@ export class Simulation implements Device {
 
     get ledIsOn(): boolean {
         return this.led.isOn
+    }
+
+    get ledSwitches(): LedSwitch[] {
+        return switchesOf(this.led.changes)
     }
 
     /**

@@ -6,7 +6,7 @@ import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { devsCommand, programPath } from "../host/builds.js"
-import type { Device } from "../host/device.js"
+import { type Device, type LedSwitch, switchesOf } from "../host/device.js"
 import { encodeLengthPrefixed, LengthPrefixedDecoder } from "./jacdac/lengthPrefixed.js"
 import { CRASH_LINE } from "./devsVm.js"
 import type { SentFrame } from "../host/frames.js"
@@ -227,6 +227,10 @@ export class TcpVmSession implements Device {
 
     get ledIsOn(): boolean {
         return this.led.isOn
+    }
+
+    get ledSwitches(): LedSwitch[] {
+        return switchesOf(this.led.changes)
     }
 
     /** Sends `data` to the device over serial, in chunks as for `Peripherals.inject`, one right after another. */

@@ -5,20 +5,32 @@ import { dirname, join, resolve } from "node:path"
 import { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 
 export const RUNTIME_ENV = "DEVS_RP2040_RUNTIME"
+export const FIXED_RUNTIME_ENV = "DEVS_RP2040_RUNTIME_FIXED"
 export const BOOTROM_ENV = "RP2040_BOOTROM"
 /** The release asset `devs bundle` downloads for the Pico (the CLI's `bareUrl` for rp2040). */
 export const RUNTIME_URL = "https://github.com/microsoft/devicescript-pico/releases/latest/download/devicescript-rp2040-pico.uf2"
 /** The RP2040 B1 boot ROM as 4096 words, in rp2040js's public demo source. */
 export const BOOTROM_URL = "https://raw.githubusercontent.com/wokwi/rp2040js/main/demo/bootrom.ts"
 const RUNTIME_CACHE_NAME = "devicescript-rp2040-pico.uf2"
+const FIXED_RUNTIME_CACHE_NAME = "devicescript-rp2040-pico-timfix.uf2"
+
+/**
+ * Which DeviceScript RP2040 runtime: the released one (what `devs flash` installs), or the
+ * same built with the fix of its timer bug (docs/chip.md says how; it is not released).
+ */
+export type RuntimeFlavour = "released" | "fixed"
+export const RUNTIME_FLAVOURS: RuntimeFlavour[] = ["released", "fixed"]
 const BOOTROM_CACHE_NAME = "rp2040-bootrom-b1.bin"
 const BOOTROM_WORDS = BOOTROM_BYTES / 4
 const DOWNLOAD_TIMEOUT_MS = 60_000
 
 export interface ChipFileSources {
     projectDir: string
-    /** `--runtime`, `--bootrom`. */
+    /** Which runtime to find (default: the released one). */
+    flavour?: RuntimeFlavour
+    /** `--runtime`, `--fixed-runtime`, `--bootrom`. */
     runtime?: string
+    fixedRuntime?: string
     bootrom?: string
     env?: Record<string, string | undefined>
     /** Where to download from (tests point these at a local server). */
@@ -46,7 +58,9 @@ interface ChipFileKind {
     envName: string
     option: string
     cacheName: string
-    url: string
+    /** Where to download it from; no URL: it is not published, `notPublished` says how to make it. */
+    url?: string
+    notPublished?: string
     /** The file's bytes from what `url` serves. */
     decode: (bytes: Uint8Array) => Uint8Array
     check: (bytes: Uint8Array) => BootromCheck
@@ -72,17 +86,7 @@ export class ChipFiles {
     }
 
     async find(): Promise<ChipFilePaths> {
-        const runtime = await this.findOne({
-            what: "the DeviceScript RP2040 runtime",
-            expected: `DeviceScript's RP2040 runtime (${RUNTIME_CACHE_NAME}, from github.com/microsoft/devicescript-pico/releases)`,
-            given: this.sources.runtime,
-            envName: RUNTIME_ENV,
-            option: "--runtime",
-            cacheName: RUNTIME_CACHE_NAME,
-            url: this.sources.runtimeUrl ?? RUNTIME_URL,
-            decode: bytes => bytes,
-            check: bytes => ({ problem: runtimeProblem(bytes) }),
-        })
+        const runtime = await this.findOne(this.sources.flavour === "fixed" ? this.fixedRuntimeKind() : this.releasedRuntimeKind())
         const bootrom = await this.findOne({
             what: "the RP2040 boot ROM",
             expected: "the RP2040 B1 boot ROM (16 KB)",
@@ -97,6 +101,34 @@ export class ChipFiles {
         if ("path" in runtime && "path" in bootrom) return { runtime: runtime.path, bootrom: bootrom.path }
         const problems = [runtime, bootrom].flatMap(found => ("problem" in found ? [found.problem] : []))
         throw new MissingChipFile(problems.length === 1 ? problems[0] : problems.map((p, i) => `(${i + 1}) ${p}`).join(" "))
+    }
+
+    private releasedRuntimeKind(): ChipFileKind {
+        return {
+            what: "the DeviceScript RP2040 runtime",
+            expected: `DeviceScript's RP2040 runtime (${RUNTIME_CACHE_NAME}, from github.com/microsoft/devicescript-pico/releases)`,
+            given: this.sources.runtime,
+            envName: RUNTIME_ENV,
+            option: "--runtime",
+            cacheName: RUNTIME_CACHE_NAME,
+            url: this.sources.runtimeUrl ?? RUNTIME_URL,
+            decode: bytes => bytes,
+            check: bytes => ({ problem: runtimeProblem(bytes) }),
+        }
+    }
+
+    private fixedRuntimeKind(): ChipFileKind {
+        return {
+            what: "the DeviceScript RP2040 runtime with the timer fix",
+            expected: `the RP2040 runtime built with the timer fix (${FIXED_RUNTIME_CACHE_NAME}; docs/chip.md says how to build it)`,
+            given: this.sources.fixedRuntime,
+            envName: FIXED_RUNTIME_ENV,
+            option: "--fixed-runtime",
+            cacheName: FIXED_RUNTIME_CACHE_NAME,
+            notPublished: "it is not released: build it with patches/tim-set-timer-fix.patch as docs/chip.md says",
+            decode: bytes => bytes,
+            check: bytes => ({ problem: runtimeProblem(bytes) }),
+        }
     }
 
     private async findOne(file: ChipFileKind): Promise<Lookup> {
@@ -123,6 +155,7 @@ export class ChipFiles {
     /** Downloads the file into the cache, unless it fails its check. */
     private async download(file: ChipFileKind, cached: string): Promise<Lookup> {
         const instead = `pass ${file.option} FILE or set ${file.envName}`
+        if (!file.url) return { problem: `missing ${file.what}: ${instead}; ${file.notPublished}` }
         let bytes: Uint8Array
         try {
             bytes = file.decode(await download(file.url))

@@ -1,7 +1,7 @@
 // Both firmware builds on an emulated Pico: the real DeviceScript runtime, its Jacdac over USB to a jacdac-ts bus.
 import { JDBus } from "jacdac-ts"
 import { VirtualClock } from "../clock.js"
-import type { Device } from "../../host/device.js"
+import type { Device, LedSwitch } from "../../host/device.js"
 import type { SentFrame } from "../../host/frames.js"
 import { Peripherals } from "../peripherals.js"
 import { GpioButton, LedPin } from "./board.js"
@@ -128,6 +128,10 @@ export class ChipSimulation implements Device {
 
     get ledIsOn(): boolean {
         return this.led.isOn
+    }
+
+    get ledSwitches(): readonly LedSwitch[] {
+        return this.led.changes
     }
 
     /** The chip has no crash report of its own yet: nothing is seen to go wrong. */

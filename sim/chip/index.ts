@@ -1,11 +1,11 @@
 // The emulated Pico, for tools and tests: find the files, bundle a build, start it.
 import { readFileSync } from "node:fs"
 import { buildNamed, ROOT, type BuildName } from "../../host/builds.js"
-import { ChipFiles, type ChipFileSources } from "./chipFiles.js"
+import { ChipFiles, type ChipFileSources, type RuntimeFlavour } from "./chipFiles.js"
 import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
-export { ChipFiles, MissingChipFile, BOOTROM_ENV, RUNTIME_ENV } from "./chipFiles.js"
+export { ChipFiles, MissingChipFile, BOOTROM_ENV, FIXED_RUNTIME_ENV, RUNTIME_ENV, RUNTIME_FLAVOURS, type RuntimeFlavour } from "./chipFiles.js"
 export { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, MIN_RUNTIME_BYTES, PROGRAM_STORAGE_AT, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 export { ChipSimulation } from "./chipSimulation.js"
 export { bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
@@ -26,13 +26,15 @@ export {
 export interface ChipStart {
     /** A build of the project, or an image already bundled (and a name for it). */
     build: BuildName | { image: string; name: string }
+    /** Which runtime to run (default: the released one). */
+    runtime?: RuntimeFlavour
     files?: Partial<ChipFileSources>
     verbose?: boolean
 }
 
 /** Finds the runtime and boot ROM, bundles the build (once per content), boots it, and waits for RDY. */
 export async function startChip(request: ChipStart): Promise<ChipSimulation> {
-    const paths = await new ChipFiles({ projectDir: ROOT, ...request.files }).find()
+    const paths = await new ChipFiles({ projectDir: ROOT, flavour: request.runtime, ...request.files }).find()
     const image =
         typeof request.build === "string"
             ? await bundleForPico({ name: request.build, entry: buildNamed(request.build).entry, runtime: paths.runtime })
