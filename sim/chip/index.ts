@@ -43,3 +43,4 @@ export { ramUse, readElfSymbols, type RamUse, type Symbols } from "./elfSymbols.
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
 export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
+export { loadUf2 } from "./uf2Image.js"
