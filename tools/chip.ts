@@ -25,7 +25,7 @@ async function runBuild(build: BuildName, options: { runtime?: string; bootrom?:
     const rows = await playScenario(sim, build, () => sim.led.changes)
     const busyShare = sim.pico.time.busyShareSince(before)
     sim.stop()
-    return { rows, readyAt, busyShare }
+    return { rows, readyAt, busyShare, imageSha256: sim.imageSha256 }
 }
 
 async function main() {
@@ -45,7 +45,7 @@ async function main() {
         rows.push(...run.rows)
         const wall = (performance.now() - started) / 1000
         summary.push(
-            `${build}: RDY ${run.readyAt.toFixed(1)} ms after reset; CPU busy ${(run.busyShare * 100).toFixed(1)} % of the scenario's cycles (${wall.toFixed(0)} s of wall time)`,
+            `${build}: image sha256 ${run.imageSha256}; RDY ${run.readyAt.toFixed(1)} ms after reset; CPU busy ${(run.busyShare * 100).toFixed(1)} % of the scenario's cycles (${wall.toFixed(0)} s of wall time)`,
         )
     }
     console.log("")

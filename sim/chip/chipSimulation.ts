@@ -1,4 +1,5 @@
 // Both firmware builds on an emulated Pico: the real DeviceScript runtime, its Jacdac over USB to a jacdac-ts bus.
+import { createHash } from "node:crypto"
 import { JDBus } from "jacdac-ts"
 import { VirtualClock } from "../clock.js"
 import type { SentFrame } from "../frames.js"
@@ -55,6 +56,11 @@ export class ChipSimulation {
         sim.bus.start()
         sim.bus.backgroundRefreshRegisters = false
         return sim
+    }
+
+    /** The sha256 of the UF2 image the chip runs (runtime, board configuration and program). */
+    get imageSha256(): string {
+        return createHash("sha256").update(this.options.image.uf2).digest("hex")
     }
 
     /** Emulated ms since reset. */
