@@ -13,6 +13,8 @@ export interface ChipSimulationOptions {
     image: PicoImage
     /** Ask the runtime for its log (DMESG) over USB and print it. */
     verbose?: boolean
+    /** Model the XIP cache: flash reads cost the core their line fills (see XipTiming). */
+    xip?: boolean
 }
 
 /** Emulated time runs in slices this long (ns) between looks at the host side; a slice ends early when the device sends. */
@@ -41,7 +43,7 @@ export class ChipSimulation {
 
     private constructor(private readonly options: ChipSimulationOptions) {
         this.restoreRandom = stubMathRandom()
-        this.pico = new Pico(options.image)
+        this.pico = new Pico(options.image, { xip: options.xip })
         this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true, deviceId: HOST_DEVICE_ID })
         this.peripherals = new Peripherals(this.bus, () => this.pico.time.millis)
         this.serial = this.peripherals.serial

@@ -14,6 +14,8 @@ export interface ChipStart {
     build: BuildName | { image: string }
     files?: Partial<ChipFileSources>
     verbose?: boolean
+    /** Model the XIP cache (off by default, so figures made without it do not move). */
+    xip?: boolean
 }
 
 /** Finds the runtime and boot ROM, bundles the build (once per content), boots it, and waits for RDY. */
@@ -26,6 +28,7 @@ export async function startChip(request: ChipStart): Promise<ChipSimulation> {
     const sim = await ChipSimulation.start({
         image: { bootrom: readFileSync(paths.bootrom), uf2: readFileSync(image) },
         verbose: request.verbose,
+        xip: request.xip,
     })
     await sim.untilReady()
     return sim
@@ -44,3 +47,7 @@ export { TimerStalls, type TimerStall } from "./timerStalls.js"
 export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
 export { loadUf2 } from "./uf2Image.js"
+export { XIP_CACHE, XipCache } from "./xipCache.js"
+export { lineFillTiming, SSI_REGISTER, type LineFill, type SsiXipRegisters } from "./xipReadTiming.js"
+export { XipTiming, type XipSetup, type XipUse } from "./xipTiming.js"
+export { Pico, type PicoOptions } from "./pico.js"
