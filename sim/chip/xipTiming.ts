@@ -38,7 +38,9 @@ export interface XipSetup {
  */
 export class XipTiming {
     readonly cache = new XipCache()
-    readonly use: XipUse = { reads: 0, hits: 0, flashReads: 0, stallCycles: 0, readsBeforeSetup: 0 }
+    private flashReads = 0
+    private stallCycles = 0
+    private readsBeforeSetup = 0
     /** Each XIP setup the SSI was given that differs from the one before, in order. */
     readonly setups: XipSetup[] = []
     private fill?: LineFill
@@ -58,30 +60,31 @@ export class XipTiming {
         return this.fill
     }
 
-    /** A copy of the counters now, to diff against later. */
+    /** The counters since the Pico was made (a copy). */
+    get use(): XipUse {
+        const { accesses, hits } = this.cache.counters
+        const { flashReads, stallCycles, readsBeforeSetup } = this
+        return { reads: accesses, hits, flashReads, stallCycles, readsBeforeSetup }
+    }
+
+    /** The counters now, to diff against later. */
     snapshot(): XipUse {
-        return { ...this.use }
+        return this.use
     }
 
     /** The core waits `cycles` more in the instruction under way. */
     stall(cycles: number): void {
         this.pendingStall += cycles
-        this.use.stallCycles += cycles
+        this.stallCycles += cycles
     }
 
     private read(address: number): void {
         const fill = this.fill
-        if (!fill) {
-            this.use.readsBeforeSetup++
-            return
+        if (fill === undefined) this.readsBeforeSetup++
+        else if (!this.cache.read(address)) {
+            this.flashReads++
+            this.stall(fill.cycles)
         }
-        this.use.reads++
-        if (this.cache.read(address)) {
-            this.use.hits++
-            return
-        }
-        this.use.flashReads++
-        this.stall(fill.cycles)
     }
 
     private configured(): void {
@@ -145,6 +148,9 @@ const COUNTER_MAX = 0xffffffff
 class XipControl extends BasePeripheral {
     private ctrl = CTRL_RESET
     private flushPending = false
+    /** The cache's counts when CTR_HIT and CTR_ACC were last cleared. */
+    private hitsCleared = 0
+    private accessesCleared = 0
 
     constructor(
         rp2040: RP2040,
@@ -166,9 +172,9 @@ class XipControl extends BasePeripheral {
             case STAT:
                 return STAT_IDLE
             case CTR_HIT:
-                return Math.min(counters.hits, COUNTER_MAX)
+                return Math.min(counters.hits - this.hitsCleared, COUNTER_MAX)
             case CTR_ACC:
-                return Math.min(counters.accesses, COUNTER_MAX)
+                return Math.min(counters.accesses - this.accessesCleared, COUNTER_MAX)
             default:
                 return 0
         }
@@ -182,7 +188,7 @@ class XipControl extends BasePeripheral {
         } else if (offset === FLUSH && value & 1) {
             cache.flush()
             this.flushPending = true
-        } else if (offset === CTR_HIT) cache.counters.hits = 0
-        else if (offset === CTR_ACC) cache.counters.accesses = 0
+        } else if (offset === CTR_HIT) this.hitsCleared = cache.counters.hits
+        else if (offset === CTR_ACC) this.accessesCleared = cache.counters.accesses
     }
 }
