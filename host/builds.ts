@@ -4,6 +4,7 @@ import { cpSync, mkdirSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
+import { ScratchProject } from "./scratchProject.js"
 
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
 
@@ -56,18 +57,25 @@ export function programPath(name: string): string {
 }
 
 /**
- * Runs `devs build` on one entry point. The CLI always writes to
- * .devicescript/bin (`-o` is broken in 2.16.4), so the outputs are copied away.
+ * Runs `devs build` on one entry point, in a copy of the sources outside git (see
+ * ScratchProject), so the program's bytes do not depend on the commit or on
+ * uncommitted changes. The CLI always writes to .devicescript/bin (`-o` is broken
+ * in 2.16.4), so the outputs are copied away.
  */
 export function build(name: string, entry: string): void {
     const [node, devs] = devsCommand()
-    const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", entry], { cwd: ROOT, encoding: "utf8" })
-    if (run.status !== 0) {
-        throw new Error(`devs build ${entry} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`)
+    const scratch = new ScratchProject(ROOT, entry)
+    try {
+        const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", entry], { cwd: scratch.dir, encoding: "utf8" })
+        if (run.status !== 0) {
+            throw new Error(`devs build ${entry} failed (exit ${run.status}):\n${run.stdout}${run.stderr}`)
+        }
+        rmSync(buildDir(name), { recursive: true, force: true })
+        mkdirSync(buildDir(name), { recursive: true })
+        cpSync(join(scratch.dir, ".devicescript/bin"), buildDir(name), { recursive: true })
+    } finally {
+        scratch.remove()
     }
-    rmSync(buildDir(name), { recursive: true, force: true })
-    mkdirSync(buildDir(name), { recursive: true })
-    cpSync(join(ROOT, ".devicescript/bin"), buildDir(name), { recursive: true })
 }
 
 export function buildAll(names: readonly BuildName[] = BUILD_NAMES): void {

@@ -1,4 +1,5 @@
 // Both firmware builds on an emulated Pico: the real DeviceScript runtime, its Jacdac over USB to a jacdac-ts bus.
+import { createHash } from "node:crypto"
 import { JDBus } from "jacdac-ts"
 import { VirtualClock } from "../clock.js"
 import type { Device, LedSwitch } from "../../host/device.js"
@@ -15,6 +16,8 @@ export interface ChipSimulationOptions {
     image: PicoImage
     /** Ask the runtime for its log (DMESG) over USB and print it. */
     verbose?: boolean
+    /** Model the XIP cache: flash reads cost the core their line fills (see XipTiming). */
+    xip?: boolean
 }
 
 /** Emulated time runs in slices this long (ns) between looks at the host side; a slice ends early when the device sends. */
@@ -46,7 +49,7 @@ export class ChipSimulation implements Device {
     private constructor(private readonly options: ChipSimulationOptions) {
         this.build = options.build
         this.restoreRandom = stubMathRandom()
-        this.pico = new Pico(options.image)
+        this.pico = new Pico(options.image, { xip: options.xip })
         this.bus = new JDBus([], { scheduler: this.clock, disableRoleManager: true, deviceId: HOST_DEVICE_ID })
         this.peripherals = new Peripherals(this.bus, () => this.pico.time.millis)
         this.serial = this.peripherals.serial
@@ -61,6 +64,11 @@ export class ChipSimulation implements Device {
         sim.bus.start()
         sim.bus.backgroundRefreshRegisters = false
         return sim
+    }
+
+    /** The sha256 of the UF2 image the chip runs (runtime, board configuration and program). */
+    get imageSha256(): string {
+        return createHash("sha256").update(this.options.image.uf2).digest("hex")
     }
 
     /** Emulated ms since reset. */

@@ -30,6 +30,8 @@ export interface ChipStart {
     runtime?: RuntimeFlavour
     files?: Partial<ChipFileSources>
     verbose?: boolean
+    /** Model the XIP cache (off by default, so figures made without it do not move). */
+    xip?: boolean
 }
 
 /** Finds the runtime and boot ROM, bundles the build (once per content), boots it, and waits for RDY. */
@@ -43,6 +45,7 @@ export async function startChip(request: ChipStart): Promise<ChipSimulation> {
         build: typeof request.build === "string" ? request.build : request.build.name,
         image: { bootrom: readFileSync(paths.bootrom), uf2: readFileSync(image) },
         verbose: request.verbose,
+        xip: request.xip,
     })
     await sim.untilReady()
     return sim
@@ -60,3 +63,9 @@ export { ramUse, readElfSymbols, type RamUse, type Symbols } from "./elfSymbols.
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
 export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
+export { loadUf2 } from "./uf2Image.js"
+export { XIP_CACHE, XipCache } from "./xipCache.js"
+export { lineFillTiming, SSI_REGISTER, type LineFill, type SsiXipRegisters } from "./xipReadTiming.js"
+export { XipTiming, type XipSetup, type XipUse } from "./xipTiming.js"
+export { Pico, type PicoOptions } from "./pico.js"
+export { type CpuUse } from "./emulatedTime.js"

@@ -5,6 +5,7 @@ import { SpiNorFlash } from "./spiNorFlash.js"
 import { FlashSsi, QspiChipSelect } from "./ssi.js"
 import { FLASH_BASE, loadUf2 } from "./uf2Image.js"
 import { UsbCdcHost } from "./usbCdcHost.js"
+import { XipTiming } from "./xipTiming.js"
 
 /** The peripheral slots rp2040js maps by address (bits 14 and up, times 4). */
 const SSI_SLOT = 0x18000
@@ -22,21 +23,30 @@ export interface PicoImage {
 
 const DEFAULT_FLASH_ID = Uint8Array.from([0xe6, 0x60, 0x58, 0x38, 0x83, 0x4a, 0x2c, 0x2f])
 
+export interface PicoOptions {
+    /** Charge reads of the flash what the XIP cache and the QSPI bus cost (off: rp2040js charges them nothing). */
+    xip?: boolean
+}
+
 export class Pico {
     readonly simulator = new Simulator()
     readonly rp2040 = this.simulator.rp2040
     readonly time = new EmulatedTime(this.simulator)
     readonly flash: SpiNorFlash
     readonly usb: UsbCdcHost
+    /** The XIP cache model, when the Pico was made with `xip: true`. */
+    readonly xip?: XipTiming
 
-    constructor(image: PicoImage) {
+    constructor(image: PicoImage, options: PicoOptions = {}) {
         const { rp2040 } = this
         rp2040.logger = new ConsoleLogger(LogLevel.Error)
         if (image.bootrom.length !== BOOTROM_BYTES) throw new Error(`a boot ROM is ${BOOTROM_BYTES} bytes, not ${image.bootrom.length}`)
         rp2040.loadBootrom(new Uint32Array(image.bootrom.slice().buffer))
         loadUf2(image.uf2, rp2040.flash)
         this.flash = new SpiNorFlash(rp2040.flash, image.flashId ?? DEFAULT_FLASH_ID)
-        rp2040.peripherals[SSI_SLOT] = new FlashSsi(rp2040, this.flash)
+        const ssi = new FlashSsi(rp2040, this.flash)
+        rp2040.peripherals[SSI_SLOT] = ssi
+        if (options.xip) this.xip = new XipTiming(rp2040, ssi)
         rp2040.peripherals[IO_QSPI_SLOT] = new QspiChipSelect(rp2040, this.flash)
         this.usb = new UsbCdcHost(rp2040.usbCtrl)
         // The second-stage boot loader at the start of flash, as rp2040js's own demos start;

@@ -1,15 +1,18 @@
 // The image `npm run flash -- --board pico_button_led` makes: `devs bundle` (runtime, board config, program) in one UF2.
 import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs"
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs"
 import { join, relative } from "node:path"
 import { devsCommand, ROOT } from "../../host/builds.js"
+import { ScratchProject } from "../../host/scratchProject.js"
 import { runtimeProblem } from "./chipFileChecks.js"
 
 export const PICO_BOARD = "pico_button_led"
 /** `devs bundle` starts devtools on the fixed ports 8081-8083: every user of them takes this lock. */
 export const PORTS_LOCK = "/tmp/devs-ports.lock"
 const RUNTIME_CACHE = join(".devicescript", "cache", "devicescript-rp2040-pico.uf2")
+/** Part of every image's hash: images bundled another way (in the project, stamped with its commit) are not reused. */
+const BUNDLE_RECIPE = "devs bundle in a scratch copy outside git"
 
 export interface BundleSource {
     /** A name for the image (built/chip/<name>-<hash>.uf2). */
@@ -18,25 +21,34 @@ export interface BundleSource {
     entry: string
     /** The runtime image to bundle with. */
     runtime: string
+    /** The entry point's source, when it is not the project's file (a variant). */
+    entrySource?: string
 }
 
 /**
  * Bundles `entry` for the Pico with `devs bundle --board pico_button_led`, under the
- * ports lock. Images are kept by a hash of what goes in them (runtime, board file,
- * sources), so an unchanged build is bundled once.
+ * ports lock, in a copy of the sources outside git (see ScratchProject): the image's
+ * bytes depend only on the sources, the runtime and the board. Images are kept by a
+ * hash of those, so an unchanged build is bundled once.
  */
 export async function bundleForPico(source: BundleSource, projectDir = ROOT): Promise<string> {
     const image = join(projectDir, "built", "chip", `${source.name}-${inputsHash(source, projectDir)}.uf2`)
     if (existsSync(image)) return image
     mkdirSync(join(projectDir, "built", "chip"), { recursive: true })
-    seedRuntimeCache(source.runtime, projectDir)
+    const files = source.entrySource === undefined ? {} : { [source.entry]: source.entrySource }
+    const scratch = new ScratchProject(projectDir, source.entry, files)
     const partial = `${image}.partial`
-    const [node, devs] = devsCommand()
-    const bundle = [node, devs, "--no-colors", "bundle", "--board", PICO_BOARD, "--flash-file", partial, source.entry]
-    const run = await runLocked(bundle, projectDir)
-    if (run.code !== 0 || !existsSync(partial)) {
-        const why = devsFailureLine(run.output)
-        throw new Error(`devs bundle ${source.entry} for ${PICO_BOARD} failed (exit ${run.code}): ${why}`)
+    try {
+        seedRuntimeCache(source.runtime, scratch.dir)
+        const [node, devs] = devsCommand()
+        const bundle = [node, devs, "--no-colors", "bundle", "--board", PICO_BOARD, "--flash-file", partial, source.entry]
+        const run = await runLocked(bundle, scratch.dir)
+        if (run.code !== 0 || !existsSync(partial)) {
+            const why = devsFailureLine(run.output)
+            throw new Error(`devs bundle ${source.entry} for ${PICO_BOARD} failed (exit ${run.code}): ${why}`)
+        }
+    } finally {
+        scratch.remove()
     }
     renameSync(partial, image)
     return image
@@ -49,28 +61,25 @@ export function devsFailureLine(output: string): string {
 }
 
 function inputsHash(source: BundleSource, projectDir: string): string {
-    const hash = createHash("sha256")
+    const hash = createHash("sha256").update(BUNDLE_RECIPE)
     const files = [
         source.runtime,
         join(projectDir, "boards", `${PICO_BOARD}.board.json`),
         join(projectDir, "devsconfig.json"),
-        join(projectDir, source.entry),
-        ...firmwareSources(join(projectDir, "src")),
+        join(projectDir, "package.json"),
+        ...sourceFiles(join(projectDir, "src")),
     ]
     for (const file of files) hash.update(relative(projectDir, file)).update(readFileSync(file))
+    hash.update(source.entry).update(source.entrySource ?? readFileSync(join(projectDir, source.entry)))
     return hash.digest("hex").slice(0, 12)
 }
 
-/** Every firmware source under `dir`, in a stable order (temporary entries, named `.*`, left out). */
-function firmwareSources(dir: string): string[] {
+/** The .ts and .json files under `dir` and its folders, in a fixed order, hidden ones left out. */
+function sourceFiles(dir: string): string[] {
     return readdirSync(dir, { withFileTypes: true })
-        .filter(entry => !entry.name.startsWith("."))
+        .filter(e => !e.name.startsWith("."))
         .sort((a, b) => a.name.localeCompare(b.name))
-        .flatMap(entry => {
-            const path = join(dir, entry.name)
-            if (entry.isDirectory()) return firmwareSources(path)
-            return entry.name.endsWith(".ts") || entry.name.endsWith(".json") ? [path] : []
-        })
+        .flatMap(e => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.(ts|json)$/.test(e.name) ? [join(dir, e.name)] : []))
 }
 
 /**
@@ -115,19 +124,11 @@ function run([program, ...args]: string[], cwd: string): Promise<{ code: number;
     })
 }
 
-/**
- * A superloop build with another LOOP_MS, from a temporary entry next to
- * src/mainSuperloop.ts (removed afterwards); the committed source is not touched.
- */
+/** A superloop build with another LOOP_MS: src/mainSuperloop.ts changed in the scratch copy only. */
 export async function bundleSuperloopVariant(loopMs: number, runtime: string, projectDir = ROOT): Promise<string> {
     const original = readFileSync(join(projectDir, "src", "mainSuperloop.ts"), "utf8")
     const pattern = /^const LOOP_MS = \d+$/m
     if (!pattern.test(original)) throw new Error("src/mainSuperloop.ts has no `const LOOP_MS = <n>` line to vary")
-    const entry = join("src", `.chipLoop${loopMs}ms.ts`)
-    writeFileSync(join(projectDir, entry), original.replace(pattern, `const LOOP_MS = ${loopMs}`))
-    try {
-        return await bundleForPico({ name: `superloop-loop${loopMs}ms`, entry, runtime }, projectDir)
-    } finally {
-        rmSync(join(projectDir, entry), { force: true })
-    }
+    const entrySource = original.replace(pattern, `const LOOP_MS = ${loopMs}`)
+    return bundleForPico({ name: `superloop-loop${loopMs}ms`, entry: join("src", "mainSuperloop.ts"), runtime, entrySource }, projectDir)
 }

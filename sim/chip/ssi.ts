@@ -25,6 +25,7 @@ const RX_FIFO_DEPTH = 16
 export class FlashSsi extends BasePeripheral {
     private readonly registers = new Map<number, number>()
     private readonly rxFifo: number[] = []
+    private readonly configureListeners: (() => void)[] = []
 
     constructor(
         rp2040: RP2040,
@@ -56,6 +57,17 @@ export class FlashSsi extends BasePeripheral {
         if (offset === SSI_DR0) return this.transmit(value & 0xff)
         if (offset === SSI_SSIENR && !(value & 1)) this.rxFifo.length = 0
         this.registers.set(offset, value)
+        for (const listener of this.configureListeners) listener()
+    }
+
+    /** The value last written to a configuration register (0 when never written). */
+    register(offset: number): number {
+        return this.registers.get(offset) ?? 0
+    }
+
+    /** Calls `listener` after each write to a configuration register (anything but the data register). */
+    onConfigure(listener: () => void): void {
+        this.configureListeners.push(listener)
     }
 
     private transmit(byte: number): void {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs"
 import { findRuntimeElf, ChipFiles, MissingChipFile, startChip, superloopVariantImage, type ChipSimulation, ramUse, readElfSymbols, type RamUse, TimerStalls, type TimerStall } from "../../sim/index.js"
 import { ROOT, type BuildName, frame } from "../../host/index.js"
 import { mean, median, percentile, round } from "../lib/stats.js"
+import { type XipFigures, xipMark, xipSetupAtBoot, xipWindow } from "./chipXip.js"
 
 export const LOOP_SWEEP_MS = [1, 2, 5, 10, 20, 50]
 /** The fixed load: a press every LOAD_PRESS_EVERY_MS, answered after LOAD_REPLY_MS. */
@@ -46,6 +47,8 @@ export interface ChipBuildFigures {
     /** Emulated ms each build ran, and the wall-clock seconds that took. */
     emulatedMs: number
     wallSeconds: number
+    /** With the XIP cache model only. */
+    xip?: XipFigures
 }
 
 export interface StallFigures {
@@ -145,15 +148,26 @@ function stallFigures(watch: TimerStalls, emulatedMs: number): StallFigures {
     }
 }
 
-async function measureBuild(build: BuildName, s: ChipSettings, elf: string | undefined, progress: (m: string) => void): Promise<ChipBuildFigures> {
+export interface MeasureOptions {
+    /** Another runtime than the one ChipFiles finds. */
+    runtime?: string
+    /** Model the XIP cache (see XipTiming). */
+    xip?: boolean
+}
+
+export async function measureBuild(build: BuildName, s: ChipSettings, elf: string | undefined, progress: (m: string) => void, options: MeasureOptions = {}): Promise<ChipBuildFigures> {
     const wallStart = performance.now()
-    const sim = await startChip({ build })
+    const sim = await startChip({ build, xip: options.xip, files: options.runtime ? { runtime: options.runtime } : undefined })
     const stalls = new TimerStalls(sim.pico.rp2040, sim.pico.time)
     const startMs = sim.now
+    const xip = sim.pico.xip
     try {
         progress(`  ${build}: ${s.idleMs} ms idle, ${s.loadMs} ms of load (emulated)`)
+        const atStart = xipMark(sim)
         const idleBusyShare = await busyShareOver(sim, s.idleMs, false)
+        const afterIdle = xipMark(sim)
         const loadBusyShare = await busyShareOver(sim, s.loadMs, true)
+        const afterLoad = xipMark(sim)
         await sim.advance(1200) // the load's requests finish or time out
         progress(`  ${build}: ${s.presses} presses, each answered`)
         const results = []
@@ -172,6 +186,13 @@ async function measureBuild(build: BuildName, s: ChipSettings, elf: string | und
             stalls: stallFigures(stalls, emulatedMs),
             emulatedMs: round(emulatedMs, 0),
             wallSeconds: round((performance.now() - wallStart) / 1000, 1),
+            ...(xip && {
+                xip: {
+                    ...xipSetupAtBoot(xip),
+                    idle: xipWindow(atStart!, afterIdle!),
+                    load: xipWindow(afterIdle!, afterLoad!),
+                },
+            }),
         }
     } finally {
         sim.stop()

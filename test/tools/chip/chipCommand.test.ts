@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto"
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { ROOT } from "../../../sim/index.js"
+import { ROOT } from "../../../host/index.js"
 import { fakeBootrom } from "../../support/chipImages.js"
 import { runTool, stderrLines, tempDir } from "../../support/tools.js"
 
