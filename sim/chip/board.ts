@@ -5,14 +5,21 @@ import type { Pico } from "./pico.js"
 export const BUTTON_PIN = 15
 export const LED_PIN = 25
 
-/** How long a finger holds the button down, and keeps it up before the next press. */
-const HOLD_MS = 50
-const RELEASE_MS = 50
+/**
+ * How long the finger holds the button down, and keeps it up before the next press. The runtime's
+ * button server samples its pin every 9 ms, so a press must be down for at least that long to be
+ * seen for sure, and up as long to be a press of its own: two presses closer than that are one
+ * press on real hardware too. 15 + 15 ms is a quick but real press; a burst is one every 30 ms.
+ */
+export const HOLD_MS = 20
+export const RELEASE_MS = 10
+/** The closest two presses can follow each other. */
+export const MIN_PRESS_GAP_MS = HOLD_MS + RELEASE_MS
 
 /**
  * The button as a finger presses it: down (the pin low) for HOLD_MS, then up.
- * Presses asked for while one is under way follow it, RELEASE_MS apart, so a
- * burst of presses stays a burst of distinct presses.
+ * A press asked for while one is under way follows it, MIN_PRESS_GAP_MS after
+ * the one before, so a burst of presses stays a burst of distinct presses.
  */
 export class GpioButton {
     /** When each press went down, in emulated ms. */
@@ -26,8 +33,8 @@ export class GpioButton {
         pico.driveInput(BUTTON_PIN, true)
     }
 
-    /** Schedules one press; it starts now, or as soon as the one before it is over. */
-    press(): void {
+    /** Schedules one press; it starts now, or as soon as the one before it is over; returns when it starts (emulated ms). */
+    press(): number {
         const start = Math.max(this.clock.now, this.busyUntil)
         this.busyUntil = start + HOLD_MS + RELEASE_MS
         this.clock.setTimeout(() => {
@@ -35,6 +42,7 @@ export class GpioButton {
             this.pico.driveInput(BUTTON_PIN, false)
         }, start - this.clock.now)
         this.clock.setTimeout(() => this.pico.driveInput(BUTTON_PIN, true), start + HOLD_MS - this.clock.now)
+        return start
     }
 }
 

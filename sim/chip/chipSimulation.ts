@@ -124,9 +124,10 @@ export class ChipSimulation implements Device {
         }
     }
 
-    /** A press of the button on GP15 (it goes down now, or after the press under way). */
+    /** A press of the button on GP15: it goes down now, or, if a press is under way, as soon as a finger could press again (and time runs until then). */
     async press(): Promise<void> {
-        this.button.press()
+        const start = this.button.press()
+        if (start > this.clock.now) await this.advance(start - this.clock.now)
     }
 
     /** When each press went down, in emulated ms. */

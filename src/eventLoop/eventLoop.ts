@@ -51,6 +51,7 @@ export class EventLoop {
     callSoon(callback: ds.Callback): Handle {
         const handle = new Handle(callback)
         this.ready.push(handle)
+        this.wake()
         return handle
     }
 
@@ -61,6 +62,8 @@ export class EventLoop {
         while (at > 0 && this.timers[at - 1].when > handle.when) at--
         this.timers.insert(at, 1)
         this.timers[at] = handle
+        // the loop may be asleep until a later timer
+        if (at === 0) this.wake()
         return handle
     }
 
@@ -68,7 +71,7 @@ export class EventLoop {
         this.selectors.push(selector)
     }
 
-    /** Called by event handlers: ends the loop's sleep, so the next pass polls at once. */
+    /** Ends the loop's sleep, so that the next pass polls at once: event handlers call it. */
     wake() {
         if (this.sleeping && this.fiber.suspended) this.fiber.resume(undefined)
     }

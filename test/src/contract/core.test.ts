@@ -1,4 +1,4 @@
-// The contract's core on the VM and on the emulated Pico (the CLI's VM: core.ports.test.ts).
+// The contract's core on the VM in this process (on an emulated Pico: core.chip.test.ts; on the CLI's VM: core.ports.test.ts).
 import { targets } from "../../support/devices.js"
 import { coreContract } from "./core.js"
 

@@ -13,6 +13,15 @@ function answerWithinMs(target: Target): number {
     return target.host === "cli-vm" ? 1000 : 100
 }
 
+/**
+ * How long after the finger a press may reach the firmware: at once in the simulators; on the chip,
+ * at the button server's next sample (every 9 ms) and through the runtime's event queue (the async
+ * build's press→REQ is up to ~14 ms there), so input sent sooner may come first, as on a board.
+ */
+function pressSeenWithinMs(target: Target): number {
+    return target.host === "chip" ? 30 : 0
+}
+
 /** The frames of `type` sent after the first `seen` frames. */
 const framesAfter = (device: Device, seen: number, type: string) => device.frames.slice(seen).filter(f => f.type === type)
 
@@ -22,9 +31,15 @@ async function untilFrames(device: Device, seen: number, type: string, count: nu
     return framesAfter(device, seen, type)
 }
 
-export function coreContract(target: Target) {
+/** The cases that need seconds of time of their own; a host in real time may leave them out. */
+export type SlowCase = "timeout" | "busy" | "order"
+
+export function coreContract(target: Target, leaveOut: SlowCase[] = []) {
     const within = answerWithinMs(target)
     const options = { timeout: timeoutFor(target) }
+    const slowTest = (which: SlowCase, name: string, body: () => Promise<void>) => {
+        if (!leaveOut.includes(which)) test(name, options, body)
+    }
 
     describe(target.name, () => {
         test("sends RDY with its build's name, once", options, async () => {
@@ -38,8 +53,7 @@ export function coreContract(target: Target) {
             const { pressedAt, answer } = await pressAndAwaitAnswer(device, within)
             expect(answer?.body).toBe("REQ,0")
             expect(answer!.at - pressedAt).toBeLessThanOrEqual(within)
-            await device.advance(within)
-            expect(device.ledIsOn).toBe(true)
+            await device.until(() => device.ledIsOn, within, "the LED on")
             expect(device.ledSwitches.at(-1)!.at - answer!.at).toBeLessThanOrEqual(within)
         })
 
@@ -50,12 +64,11 @@ export function coreContract(target: Target) {
             await device.inject(frame("RES,0,a b,c"))
             const [ack] = await untilFrames(device, seen, "ACK", 1, within)
             expect(ack.body).toBe("ACK,0,a b,c")
-            await device.advance(within)
-            expect(device.ledIsOn).toBe(false)
+            await device.until(() => !device.ledIsOn, within, "the LED off")
             expect(device.bodies()).toEqual(["REQ,0", "ACK,0,a b,c"])
         })
 
-        test("no reply: TMO 1000 to 1100 ms after its REQ, and a later reply gets ERR,SEQ", options, async () => {
+        slowTest("timeout", "no reply: TMO 1000 to 1100 ms after its REQ, and a later reply gets ERR,SEQ", async () => {
             const device = await startDevice(target)
             const { answer: req } = await pressAndAwaitAnswer(device, within)
             const [tmo] = await untilFrames(device, device.frames.length, "TMO", 1, 1300)
@@ -68,7 +81,7 @@ export function coreContract(target: Target) {
             expect(device.bodies()).toEqual(["REQ,0", "TMO,0", "ERR,SEQ,0"])
         })
 
-        test("with 4 in flight a press gets ERR,BUSY and uses no seq", options, async () => {
+        slowTest("busy", "with 4 in flight a press gets ERR,BUSY and uses no seq", async () => {
             const device = await startDevice(target)
             for (let i = 0; i < 5; i++) await pressAndAwaitAnswer(device, within)
             const seen = device.frames.length
@@ -81,7 +94,6 @@ export function coreContract(target: Target) {
 
         test("each rejected frame gets one ERR, in the order of the checks, and nothing else changes", options, async () => {
             const device = await startDevice(target)
-            await pressAndAwaitAnswer(device, within)
             const seen = device.frames.length
             await device.inject(`$${"x".repeat(90)}\r\n`) // LEN: the 83rd byte
             await device.inject("$RES,0,x\r\n") // FMT: no checksum
@@ -89,17 +101,20 @@ export function coreContract(target: Target) {
             await device.inject(frame("ACK,0,x")) // FMT: not a RES
             await device.inject(frame("RES,9,x")) // SEQ: not in flight
             await untilFrames(device, seen, "ERR", 5, within)
-            await device.advance(within)
-            expect(device.bodies()).toEqual(["REQ,0", "ERR,LEN", "ERR,FMT", "ERR,CHK", "ERR,FMT", "ERR,SEQ,9"])
-            expect(device.ledIsOn, "request 0 is still in flight").toBe(true)
+            await device.advance(50)
+            expect(device.bodies()).toEqual(["ERR,LEN", "ERR,FMT", "ERR,CHK", "ERR,FMT", "ERR,SEQ,9"])
+            expect(device.ledSwitches, "the LED never lit").toEqual([])
+            const { answer } = await pressAndAwaitAnswer(device, within)
+            expect(answer?.body, "no seq used up").toBe("REQ,0")
         })
 
-        test("input and a press arriving together are answered in the order they came", options, async () => {
+        slowTest("order", "input and a press arriving together are answered in the order they came", async () => {
             const device = await startDevice(target)
             await device.inject(frame("RES,7,stray"))
             await device.press()
             await device.advance(within)
             await device.press()
+            await device.advance(pressSeenWithinMs(target))
             await device.inject(frame("RES,8,stray"))
             await device.advance(within)
             expect(device.bodies()).toEqual(["ERR,SEQ,7", "REQ,0", "REQ,1", "ERR,SEQ,8"])

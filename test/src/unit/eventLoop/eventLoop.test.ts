@@ -1,6 +1,6 @@
 import * as ds from "@devicescript/core"
 import { describe, expect, test } from "@devicescript/test"
-import { EventLoop } from "../../../../src/eventLoop/eventLoop"
+import { EventLoop, type Handle } from "../../../../src/eventLoop/eventLoop"
 
 /** A loop running in a fiber of its own, as the build runs it. */
 function runningLoop() {
@@ -87,13 +87,41 @@ describe("EventLoop", () => {
                 seen.push("selector")
             },
         })
-        // both become ready while the loop sleeps (no wake): the pass at the timer finds both
-        loop.callLater(10, () => {
+        loop.callLater(20, () => {
             seen.push("timer")
         })
+        await ds.sleep(5)
+        // the loop sleeps until its timer; input arrives meanwhile, with no wake: the pass at the timer finds both
         arrived = true
-        await ds.sleep(30)
+        await ds.sleep(40)
         expect(seen.join(",")).toBe("selector,timer")
+    })
+    test("a callback that cancels another already ready in the same pass stops it", async () => {
+        const loop = runningLoop()
+        const seen: string[] = []
+        let second: Handle = undefined
+        loop.callLater(10, () => {
+            seen.push("first")
+            second.cancel()
+        })
+        second = loop.callLater(10, () => {
+            seen.push("second")
+        })
+        await ds.sleep(30)
+        expect(seen.join(",")).toBe("first")
+    })
+    test("a timer set while the loop sleeps until a later one still runs on time", async () => {
+        const loop = runningLoop()
+        const seen: number[] = []
+        const start = ds.millis()
+        loop.callLater(500, () => {})
+        await ds.sleep(5)
+        loop.callLater(10, () => {
+            seen.push(ds.millis() - start)
+        })
+        await ds.sleep(50)
+        expect(seen.length).toBe(1)
+        expect(seen[0] < 100).toBe(true)
     })
     test("awaits a callback that writes before the next one runs", async () => {
         const loop = runningLoop()
