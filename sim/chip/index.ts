@@ -39,7 +39,9 @@ export async function superloopVariantImage(loopMs: number, files?: Partial<Chip
 
 // What the comparison and the tests read off a chip run
 export { findRuntimeElf } from "./chipFiles.js"
-export { ramUse, readElfSymbols, type RamUse, type Symbols } from "./elfSymbols.js"
+export { ramUse, readElfFunctions, readElfSymbols, type ElfFunction, type RamUse, type Symbols } from "./elfSymbols.js"
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
 export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
+export { ChipProfiler, type ChipProfile } from "./chipProfiler.js"
+export { CATEGORY_RULES, CATEGORY_TITLES, PROFILE_CATEGORIES, type CategorizedFunction, type ProfileCategory, type ProfileShares } from "./profileCategories.js"
