@@ -1,15 +1,18 @@
 // `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
 // through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
-import { BUILDS, type BuildName, ROOT, BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../sim/index.js"
+import { BUILDS, type BuildName, ROOT, BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row, findRuntimeElf } from "../sim/index.js"
+import { PROFILE_WINDOW_MS, profileBuild, sharesTable, topFunctionsTable } from "./compare/chipProfile.js"
 import { runMain, UserError } from "./errors.js"
 import { parseOptions } from "./options.js"
 
 const USAGE =
-    "usage: npm run chip -- [--build superloop|async] [--runtime FILE] [--bootrom FILE] [--verbose]\n" +
+    "usage: npm run chip -- [--build superloop|async] [--runtime FILE] [--bootrom FILE] [--verbose] [--profile]\n" +
     `  --runtime  DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2); else $${RUNTIME_ENV}, else .devicescript/cache/, else downloaded there\n` +
     `  --bootrom  the RP2040 boot ROM (16 KB); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
-    "  without --build, both builds run, side by side"
-const SPEC = { build: "string", runtime: "string", bootrom: "string", verbose: "flag" } as const
+    "  without --build, both builds run, side by side\n" +
+    `  --profile  instead of the scenario: where the cycles go, ${PROFILE_WINDOW_MS} ms idle and ${PROFILE_WINDOW_MS} ms under load, by kind of work and by\n` +
+    "             function (needs the runtime's ELF beside it, or $DEVS_RP2040_ELF)"
+const SPEC = { build: "string", runtime: "string", bootrom: "string", verbose: "flag", profile: "flag" } as const
 
 function chosenBuilds(build: string | undefined): BuildName[] {
     const names = Object.keys(BUILDS) as BuildName[]
@@ -36,6 +39,7 @@ async function main() {
     const files = await new ChipFiles({ projectDir: ROOT, runtime: options.runtime, bootrom: options.bootrom }).find().catch(e => {
         throw e instanceof MissingChipFile ? new UserError(e.message) : e
     })
+    if (options.profile) return printProfiles(builds, files.runtime)
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (emulated time) and drops seq ${DROPPED_SEQ}; presses are 50 ms down, 50 ms up`)
     const rows: Row[] = inputRows()
     const summary: string[] = []
@@ -51,6 +55,24 @@ async function main() {
     console.log("")
     printSideBySide(rows, [{ name: "input", title: "input" }, ...builds.map(b => ({ name: b, title: `${b} sends` }))], 1)
     console.log(`\n${summary.join("\n")}`)
+}
+
+/** `--profile`: for each build, the shares of the idle and the load window, then each window's busiest functions. */
+async function printProfiles(builds: BuildName[], runtime: string) {
+    const elf = findRuntimeElf(runtime)
+    if (!elf) throw new UserError(`--profile needs the runtime's ELF (its symbols): put it beside ${runtime} or set DEVS_RP2040_ELF`)
+    console.log(`\nprofile: every instruction's cycles by address, folded by the runtime's functions (${elf}), then by kind of work`)
+    console.log(`idle: ${PROFILE_WINDOW_MS} ms with nothing happening; load: ${PROFILE_WINDOW_MS} ms of a press every 200 ms, answered after 50 ms`)
+    for (const build of builds) {
+        const started = performance.now()
+        const profile = await profileBuild(build, elf)
+        console.log(`\n${build} (${((performance.now() - started) / 1000).toFixed(0)} s of wall time)\n`)
+        console.log(sharesTable([{ label: `${build}, idle`, shares: profile.idle.shares }, { label: `${build}, load`, shares: profile.load.shares }]))
+        for (const window of ["idle", "load"] as const) {
+            console.log(`\n${build}, ${window}: the busiest functions (share of busy cycles; "+ helpers": the memset, memcpy, strlen... it called)\n`)
+            console.log(topFunctionsTable(profile[window]))
+        }
+    }
 }
 
 runMain(main)

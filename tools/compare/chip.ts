@@ -114,7 +114,7 @@ async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToRe
     return { pressToReqUs, resToAckUs }
 }
 
-async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
+export async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
     const before = sim.pico.time.snapshot()
     const end = sim.now + ms
     while (sim.now < end) {
