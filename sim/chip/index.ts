@@ -7,7 +7,7 @@ import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
 export { ChipFiles, MissingChipFile, BOOTROM_ENV, RUNTIME_ENV } from "./chipFiles.js"
 export { ChipSimulation } from "./chipSimulation.js"
-export { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
+export { bundleEntryVariant, bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
 export interface ChipStart {
     /** A build of the project, or an image already bundled. */
@@ -45,3 +45,4 @@ export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
 export { ChipProfiler, type ChipProfile } from "./chipProfiler.js"
 export { CATEGORY_RULES, CATEGORY_TITLES, PROFILE_CATEGORIES, type CategorizedFunction, type ProfileCategory, type ProfileShares } from "./profileCategories.js"
+export { rearmTickBeforeSleep } from "./tickRearm.js"

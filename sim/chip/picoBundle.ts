@@ -101,10 +101,18 @@ export async function bundleSuperloopVariant(loopMs: number, runtime: string, pr
     const original = readFileSync(join(projectDir, "src", "mainSuperloop.ts"), "utf8")
     const pattern = /^const LOOP_MS = \d+$/m
     if (!pattern.test(original)) throw new Error("src/mainSuperloop.ts has no `const LOOP_MS = <n>` line to vary")
-    const entry = join("src", `.chipLoop${loopMs}ms.ts`)
-    writeFileSync(join(projectDir, entry), original.replace(pattern, `const LOOP_MS = ${loopMs}`))
+    return bundleEntryVariant(`superloop-loop${loopMs}ms`, original.replace(pattern, `const LOOP_MS = ${loopMs}`), runtime, projectDir)
+}
+
+/**
+ * Bundles `source` as a build's entry, from a temporary file in src/ (so that its
+ * imports of the firmware's modules resolve), removed afterwards.
+ */
+export async function bundleEntryVariant(name: string, source: string, runtime: string, projectDir = ROOT): Promise<string> {
+    const entry = join("src", `.chipVariant-${name}.ts`)
+    writeFileSync(join(projectDir, entry), source)
     try {
-        return await bundleForPico({ name: `superloop-loop${loopMs}ms`, entry, runtime }, projectDir)
+        return await bundleForPico({ name, entry, runtime }, projectDir)
     } finally {
         rmSync(join(projectDir, entry), { force: true })
     }
