@@ -39,7 +39,7 @@ async function main() {
     const files = await new ChipFiles({ projectDir: ROOT, runtime: options.runtime, bootrom: options.bootrom }).find().catch(e => {
         throw e instanceof MissingChipFile ? new UserError(e.message) : e
     })
-    if (options.profile) return printProfiles(builds, files.runtime)
+    if (options.profile) return printProfiles(builds, files)
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (emulated time) and drops seq ${DROPPED_SEQ}; presses are 50 ms down, 50 ms up`)
     const rows: Row[] = inputRows()
     const summary: string[] = []
@@ -58,14 +58,14 @@ async function main() {
 }
 
 /** `--profile`: for each build, the shares of the idle and the load window, then each window's busiest functions. */
-async function printProfiles(builds: BuildName[], runtime: string) {
-    const elf = findRuntimeElf(runtime)
-    if (!elf) throw new UserError(`--profile needs the runtime's ELF (its symbols): put it beside ${runtime} or set DEVS_RP2040_ELF`)
+async function printProfiles(builds: BuildName[], files: { runtime: string; bootrom: string }) {
+    const elf = findRuntimeElf(files.runtime)
+    if (!elf) throw new UserError(`--profile needs the runtime's ELF (its symbols): put it beside ${files.runtime} or set DEVS_RP2040_ELF`)
     console.log(`\nprofile: every instruction's cycles by address, folded by the runtime's functions (${elf}), then by kind of work`)
     console.log(`idle: ${PROFILE_WINDOW_MS} ms with nothing happening; load: ${PROFILE_WINDOW_MS} ms of a press every 200 ms, answered after 50 ms`)
     for (const build of builds) {
         const started = performance.now()
-        const profile = await profileBuild(build, elf)
+        const profile = await profileBuild(build, { elf, files })
         console.log(`\n${build} (${((performance.now() - started) / 1000).toFixed(0)} s of wall time)\n`)
         console.log(sharesTable([{ label: `${build}, idle`, shares: profile.idle.shares }, { label: `${build}, load`, shares: profile.load.shares }]))
         for (const window of ["idle", "load"] as const) {

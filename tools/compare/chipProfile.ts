@@ -64,10 +64,18 @@ export function sharesAddingToOne(shares: ProfileShares): ProfileShares {
     return Object.fromEntries(scaled.map(s => [s.c, s.floor / scale])) as ProfileShares
 }
 
+export interface ProfileRun {
+    /** The runtime's ELF, for its symbols. */
+    elf: string
+    /** The runtime and boot ROM to run (else found as `npm run chip` finds them); the runtime must be the ELF's. */
+    files?: { runtime?: string; bootrom?: string }
+    windowMs?: number
+}
+
 /** Profiles one build: `windowMs` idle, then `windowMs` of the comparison's load (a press every 200 ms, answered after 50 ms). */
-export async function profileBuild(build: BuildName | { image: string }, elf: string, windowMs = PROFILE_WINDOW_MS): Promise<BuildProfile> {
+export async function profileBuild(build: BuildName | { image: string }, { elf, files, windowMs = PROFILE_WINDOW_MS }: ProfileRun): Promise<BuildProfile> {
     const functions = readElfFunctions(readFileSync(elf))
-    const sim = await startChip({ build })
+    const sim = await startChip({ build, files })
     try {
         const profiler = new ChipProfiler(sim.pico, functions)
         const windows = {} as BuildProfile
@@ -95,7 +103,8 @@ export async function chipProfiles(windowMs = PROFILE_WINDOW_MS): Promise<Profil
     }
     const elf = findRuntimeElf(runtime)
     if (!elf) return { skipped: `no ELF beside ${runtime} (its symbols name the functions): set DEVS_RP2040_ELF` }
-    return { profiles: { superloop: await profileBuild("superloop", elf, windowMs), async: await profileBuild("async", elf, windowMs) } }
+    const run = { elf, files: { runtime }, windowMs }
+    return { profiles: { superloop: await profileBuild("superloop", run), async: await profileBuild("async", run) } }
 }
 
 /** The `chip.profile` key of reports/compare.json: `{superloop,async}.{idle,load}`, each the shares (adding up to 1). */
