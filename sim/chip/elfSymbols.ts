@@ -6,6 +6,37 @@ const SHT_SYMTAB = 2
 
 /** Every named symbol of a 32-bit little-endian ELF file. */
 export function readElfSymbols(elf: Uint8Array): Symbols {
+    const symbols: Symbols = new Map()
+    for (const { name, value, size } of elfSymbolEntries(elf)) symbols.set(name, { value, size })
+    return symbols
+}
+
+export interface ElfFunction {
+    name: string
+    /** Its first instruction's address (the thumb bit cleared). */
+    address: number
+    size: number
+}
+
+const STT_FUNC = 2
+
+/** The functions of a 32-bit little-endian ELF file, local ones included (several may share a name), by address. */
+export function readElfFunctions(elf: Uint8Array): ElfFunction[] {
+    return elfSymbolEntries(elf)
+        .filter(s => s.type === STT_FUNC)
+        .map(s => ({ name: s.name, address: s.value & ~1, size: s.size }))
+        .sort((a, b) => a.address - b.address)
+}
+
+interface ElfSymbolEntry {
+    name: string
+    value: number
+    size: number
+    /** STT_*: the low 4 bits of st_info. */
+    type: number
+}
+
+function elfSymbolEntries(elf: Uint8Array): ElfSymbolEntry[] {
     const view = new DataView(elf.buffer, elf.byteOffset, elf.byteLength)
     const magicOk = elf[0] === 0x7f && elf[1] === 0x45 && elf[2] === 0x4c && elf[3] === 0x46 && elf[4] === 1 && elf[5] === 1
     if (!magicOk) throw new Error("not a 32-bit little-endian ELF file")
@@ -16,7 +47,8 @@ export function readElfSymbols(elf: Uint8Array): Symbols {
         const at = sectionsAt + i * sectionSize
         return { type: view.getUint32(at + 4, true), offset: view.getUint32(at + 16, true), size: view.getUint32(at + 20, true), link: view.getUint32(at + 24, true) }
     }
-    const symbols: Symbols = new Map()
+    const entries: ElfSymbolEntry[] = []
+    const decoder = new TextDecoder()
     for (let i = 0; i < sectionCount; i++) {
         const table = section(i)
         if (table.type !== SHT_SYMTAB) continue
@@ -25,11 +57,11 @@ export function readElfSymbols(elf: Uint8Array): Symbols {
             const nameAt = names.offset + view.getUint32(at, true)
             let end = nameAt
             while (elf[end] !== 0) end++
-            const name = new TextDecoder().decode(elf.subarray(nameAt, end))
-            if (name) symbols.set(name, { value: view.getUint32(at + 4, true), size: view.getUint32(at + 8, true) })
+            const name = decoder.decode(elf.subarray(nameAt, end))
+            if (name) entries.push({ name, value: view.getUint32(at + 4, true), size: view.getUint32(at + 8, true), type: elf[at + 12] & 0xf })
         }
     }
-    return symbols
+    return entries
 }
 
 export interface RamUse {

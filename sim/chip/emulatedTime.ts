@@ -4,6 +4,9 @@ import type { Simulator } from "rp2040js"
 const CORE_HZ = 125_000_000
 const NANOS_PER_CYCLE = 1e9 / CORE_HZ
 
+/** Called after each instruction with its address and the cycles it took. */
+export type InstructionObserver = (pc: number, cycles: number) => void
+
 export interface CpuUse {
     /** Cycles the core executed instructions. */
     busyCycles: number
@@ -23,6 +26,9 @@ export class EmulatedTime {
     readonly use: CpuUse = { busyCycles: 0, idleCycles: 0 }
     private readonly wakeListeners: ((sleptFromNanos: number, nowNanos: number) => void)[] = []
     private sleepingSince?: number
+    private readonly observers: InstructionObserver[] = []
+    /** Where the core entered an exception during the instruction just begun (rp2040js enters it inside `executeInstruction`), or -1. */
+    private exceptionEnteredAt = -1
 
     /** Calls `listener` each time the core leaves a wait for an interrupt, with when that wait began. */
     onWake(listener: (sleptFromNanos: number, nowNanos: number) => void): void {
@@ -30,6 +36,41 @@ export class EmulatedTime {
     }
 
     constructor(private readonly simulator: Simulator) {}
+
+    /**
+     * Calls `observer` after every instruction the core executes, with its address
+     * (the handler's first one when an interrupt came in just before it); returns a
+     * function that stops the calls. The emulation itself is not changed.
+     */
+    observeInstructions(observer: InstructionObserver): () => void {
+        if (this.observers.length === 0) this.watchExceptionEntries()
+        this.observers.push(observer)
+        return () => {
+            const at = this.observers.indexOf(observer)
+            if (at >= 0) this.observers.splice(at, 1)
+        }
+    }
+
+    private watchExceptionEntries() {
+        const core = this.simulator.rp2040.core
+        if (Object.hasOwn(core, "exceptionEntry")) return
+        const enter = core.exceptionEntry.bind(core)
+        core.exceptionEntry = (exceptionNumber: number) => {
+            enter(exceptionNumber)
+            this.exceptionEnteredAt = core.PC
+        }
+    }
+
+    private executeObserved(): number {
+        const core = this.simulator.rp2040.core
+        const pc = core.PC & ~1
+        this.exceptionEnteredAt = -1
+        const cycles = core.executeInstruction()
+        const executed = this.exceptionEnteredAt < 0 ? pc : this.exceptionEnteredAt & ~1
+        const observers = this.observers
+        for (let i = 0; i < observers.length; i++) observers[i](executed, cycles)
+        return cycles
+    }
 
     /** Emulated time since reset, in nanoseconds. */
     get nanos(): number {
@@ -57,7 +98,7 @@ export class EmulatedTime {
                 this.use.idleCycles += wait / NANOS_PER_CYCLE
             } else {
                 if (this.sleepingSince !== undefined) this.woke()
-                const cycles = core.executeInstruction()
+                const cycles = this.observers.length > 0 ? this.executeObserved() : core.executeInstruction()
                 clock.tick(cycles * NANOS_PER_CYCLE)
                 this.use.busyCycles += cycles
             }

@@ -8,7 +8,7 @@ import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 export { ChipFiles, MissingChipFile, BOOTROM_ENV, FIXED_RUNTIME_ENV, RUNTIME_ENV, RUNTIME_FLAVOURS, type RuntimeFlavour } from "./chipFiles.js"
 export { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, MIN_RUNTIME_BYTES, PROGRAM_STORAGE_AT, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 export { ChipSimulation } from "./chipSimulation.js"
-export { bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
+export { bundleEntryVariant, bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
 export {
     encodeUf2Block,
     isUf2,
@@ -59,7 +59,7 @@ export async function superloopVariantImage(loopMs: number, files?: Partial<Chip
 
 // What the comparison and the tests read off a chip run
 export { findRuntimeElf } from "./chipFiles.js"
-export { ramUse, readElfSymbols, type RamUse, type Symbols } from "./elfSymbols.js"
+export { ramUse, readElfFunctions, readElfSymbols, type ElfFunction, type RamUse, type Symbols } from "./elfSymbols.js"
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
 export { callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
@@ -69,3 +69,16 @@ export { lineFillTiming, SSI_REGISTER, type LineFill, type SsiXipRegisters } fro
 export { XipTiming, type XipSetup, type XipUse } from "./xipTiming.js"
 export { Pico, type PicoOptions } from "./pico.js"
 export { type CpuUse } from "./emulatedTime.js"
+export { ChipProfiler, type ChipProfile } from "./chipProfiler.js"
+export { CATEGORY_RULES, CATEGORY_TITLES, PROFILE_CATEGORIES, type CategorizedFunction, type ProfileCategory, type ProfileShares } from "./profileCategories.js"
+export { rearmTickBeforeSleep } from "./tickRearm.js"
+export {
+    PRESS_STAGES,
+    pressBreakdown,
+    pressStamps,
+    STAGE_TITLES,
+    summarizeBreakdowns,
+    tracePresses,
+    type PressBreakdown,
+    type PressStage,
+} from "./pressTrace.js"

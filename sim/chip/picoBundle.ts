@@ -129,6 +129,13 @@ export async function bundleSuperloopVariant(loopMs: number, runtime: string, pr
     const original = readFileSync(join(projectDir, "src", "mainSuperloop.ts"), "utf8")
     const pattern = /^const LOOP_MS = \d+$/m
     if (!pattern.test(original)) throw new Error("src/mainSuperloop.ts has no `const LOOP_MS = <n>` line to vary")
-    const entrySource = original.replace(pattern, `const LOOP_MS = ${loopMs}`)
-    return bundleForPico({ name: `superloop-loop${loopMs}ms`, entry: join("src", "mainSuperloop.ts"), runtime, entrySource }, projectDir)
+    return bundleEntryVariant(`superloop-loop${loopMs}ms`, original.replace(pattern, `const LOOP_MS = ${loopMs}`), runtime, projectDir)
+}
+
+/**
+ * Bundles `source` in the place of a build's entry point (src/mainSuperloop.ts unless said otherwise), in the
+ * scratch copy the image is made from: the project's own src/ is not touched.
+ */
+export async function bundleEntryVariant(name: string, source: string, runtime: string, projectDir = ROOT, entry = join("src", "mainSuperloop.ts")): Promise<string> {
+    return bundleForPico({ name, entry, runtime, entrySource: source }, projectDir)
 }

@@ -30,21 +30,24 @@ function folderOf(file: string, path: string): string | undefined {
     return relative(ROOT, join(ROOT, file, "..", path)).split("/")[0]
 }
 
+/** The simulator's own unit tests (test/sim/) may reach the modules they test; every other user goes through the entries. */
+const mayReachInside = (file: string, target: string) => PUBLIC_ENTRIES.includes(target) || (file.startsWith("test/sim/") && target.startsWith("sim/"))
+
 /** `file: path` for each import of a file in `from` that lands in one of `folders` and is not allowed by `allowed`. */
-function importsInto(from: string[], folders: string[], allowed: (target: string) => boolean = () => false): string[] {
+function importsInto(from: string[], folders: string[], allowed: (file: string, target: string) => boolean = () => false): string[] {
     return from.flatMap(dir =>
         typescriptFiles(dir).flatMap(file =>
             importedPaths(file)
                 .filter(path => folders.includes(folderOf(file, path) ?? ""))
-                .filter(path => !allowed(relative(ROOT, join(ROOT, file, "..", path)).replace(/\.js$/, ".ts")))
+                .filter(path => !allowed(file, relative(ROOT, join(ROOT, file, "..", path)).replace(/\.js$/, ".ts")))
                 .map(path => `${file}: ${path}`),
         ),
     )
 }
 
 describe("the layout's boundaries", () => {
-    test("tools/ and test/ import host/ and sim/ only through their public entries", () => {
-        expect(importsInto(["tools", "test"], ["host", "sim"], target => PUBLIC_ENTRIES.includes(target))).toEqual([])
+    test("tools/ and test/ import host/ and sim/ only through their public entries (the simulator's own unit tests excepted)", () => {
+        expect(importsInto(["tools", "test"], ["host", "sim"], mayReachInside)).toEqual([])
     })
 
     test("host/ imports nothing from sim/, tools/ or test/", () => {

@@ -1,18 +1,21 @@
 // `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
 // through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
-import { BOOTROM_ENV, ChipFiles, MissingChipFile, RUNTIME_ENV, startChip, type XipTiming, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../../sim/index.js"
+import { BOOTROM_ENV, ChipFiles, findRuntimeElf, MissingChipFile, RUNTIME_ENV, startChip, type XipTiming, DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../../sim/index.js"
+import { PROFILE_WINDOW_MS, profileBuild, sharesTable, topFunctionsTable } from "../compare/chipProfile.js"
 import { type BuildName, ROOT } from "../../host/index.js"
 import { BUILD_CHOICES, chosenBuilds } from "../lib/builds.js"
 import { runMain, UserError } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 
 const USAGE =
-    `usage: npm run chip -- [--build ${BUILD_CHOICES}] [--runtime FILE] [--bootrom FILE] [--xip] [--verbose]\n` +
+    `usage: npm run chip -- [--build ${BUILD_CHOICES}] [--runtime FILE] [--bootrom FILE] [--xip] [--profile] [--verbose]\n` +
     `  --runtime  DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2); else $${RUNTIME_ENV}, else .devicescript/cache/, else downloaded there\n` +
     `  --bootrom  the RP2040 B1 boot ROM (16 KB; B0 and B2 are taken with a warning); else $${BOOTROM_ENV}, else .devicescript/cache/rp2040-bootrom-b1.bin, else downloaded there\n` +
     "  --xip      charge flash reads what the XIP cache and the QSPI line fills cost (rp2040js charges nothing)\n" +
-    "  without --build, every build runs, side by side"
-const SPEC = { build: "string", runtime: "string", bootrom: "string", xip: "flag", verbose: "flag" } as const
+    "  without --build, every build runs, side by side\n" +
+    `  --profile  instead of the scenario: where the cycles go, ${PROFILE_WINDOW_MS} ms idle and ${PROFILE_WINDOW_MS} ms under load, by kind of work and by\n` +
+    "             function (needs the runtime's ELF beside it, or $DEVS_RP2040_ELF)"
+const SPEC = { build: "string", runtime: "string", bootrom: "string", xip: "flag", profile: "flag", verbose: "flag" } as const
 
 async function runBuild(build: BuildName, options: { runtime?: string; bootrom?: string; xip?: boolean; verbose?: boolean }) {
     const sim = await startChip({ build, files: { runtime: options.runtime, bootrom: options.bootrom }, verbose: options.verbose, xip: options.xip })
@@ -37,6 +40,8 @@ async function main() {
     const files = await new ChipFiles({ projectDir: ROOT, runtime: options.runtime, bootrom: options.bootrom }).find().catch(e => {
         throw e instanceof MissingChipFile ? new UserError(e.message) : e
     })
+    if (options.profile) return printProfiles(builds, files)
+    if (options.profile) return printProfiles(builds, files)
     console.log(`\nscenario: the peer answers each REQ after ${REPLY_DELAY_MS} ms (emulated time) and drops seq ${DROPPED_SEQ}; presses are 50 ms down, 50 ms up`)
     const rows: Row[] = inputRows()
     const summary: string[] = []
@@ -52,6 +57,24 @@ async function main() {
     console.log("")
     printSideBySide(rows, [{ name: "input", title: "input" }, ...builds.map(b => ({ name: b, title: `${b} sends` }))], 1)
     console.log(`\n${summary.join("\n")}`)
+}
+
+/** `--profile`: for each build, the shares of the idle and the load window, then each window's busiest functions. */
+async function printProfiles(builds: BuildName[], files: { runtime: string; bootrom: string }) {
+    const elf = findRuntimeElf(files.runtime)
+    if (!elf) throw new UserError(`--profile needs the runtime's ELF (its symbols): put it beside ${files.runtime} or set DEVS_RP2040_ELF`)
+    console.log(`\nprofile: every instruction's cycles by address, folded by the runtime's functions (${elf}), then by kind of work`)
+    console.log(`idle: ${PROFILE_WINDOW_MS} ms with nothing happening; load: ${PROFILE_WINDOW_MS} ms of a press every 200 ms, answered after 50 ms`)
+    for (const build of builds) {
+        const started = performance.now()
+        const profile = await profileBuild(build, { elf, files })
+        console.log(`\n${build} (${((performance.now() - started) / 1000).toFixed(0)} s of wall time)\n`)
+        console.log(sharesTable([{ label: `${build}, idle`, shares: profile.idle.shares }, { label: `${build}, load`, shares: profile.load.shares }]))
+        for (const window of ["idle", "load"] as const) {
+            console.log(`\n${build}, ${window}: the busiest functions (share of busy cycles; "+ helpers": the memset, memcpy, strlen... it called)\n`)
+            console.log(topFunctionsTable(profile[window]))
+        }
+    }
 }
 
 runMain(main)

@@ -102,7 +102,7 @@ const LOST_PRESS_MS = 1000
  * One press and its reply: press→REQ and RES→ACK in emulated µs, or undefined when
  * the press got no REQ (lost). The gaps vary so presses meet the loop at every phase.
  */
-async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToReqUs: number; resToAckUs: number } | undefined> {
+export async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToReqUs: number; resToAckUs: number } | undefined> {
     await sim.advance(120 + ((i * 37) % 97))
     const since = sim.now
     await sim.press()
@@ -118,7 +118,7 @@ async function requestCycle(sim: ChipSimulation, i: number): Promise<{ pressToRe
     return { pressToReqUs, resToAckUs }
 }
 
-async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
+export async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
     const before = sim.pico.time.snapshot()
     const end = sim.now + ms
     while (sim.now < end) {

@@ -5,6 +5,7 @@ import { describe, expect, test } from "vitest"
 import { distributionChart, timelineChart } from "../../../tools/compare/charts.js"
 import { loopSweepChart } from "../../../tools/compare/chipReport.js"
 import { axisTicks, stackLabels, windowTicks } from "../../../tools/lib/labels.js"
+import { profileChart } from "../../../tools/compare/profileChart.js"
 
 interface Box {
     text: string
@@ -187,5 +188,32 @@ describe("the LOOP_MS chart of the emulated Pico", () => {
         expect(ticks.length).toBeGreaterThan(4)
         for (const tick of ticks) expect([1, 2, 5].some(unit => tick % unit === 0 && Number.isInteger(tick))).toBe(true)
         expect(ticks).toContain(90)
+    })
+})
+
+describe("the cycle profile chart", () => {
+    const shares = (busy: number) => ({ interpreter: busy * 0.55, gc: busy * 0.4, jacdac: busy * 0.02, usb: busy * 0.01, rest: busy * 0.02, asleep: 1 - busy })
+    const rows = [
+        { label: "superloop, idle", shares: shares(0.155) },
+        { label: "superloop, load", shares: shares(0.185) },
+        { label: "async, idle", shares: shares(0.048) },
+        { label: "async, load", shares: shares(0.157) },
+    ]
+
+    test("no two labels overlap, and each stays inside the chart", () => {
+        const svg = profileChart("Where the cycles go", rows)
+        const boxes = textBoxes(svg)
+        expect(overlapping(boxes)).toEqual([])
+        for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(svgWidth(svg))
+        expect(boxes.map(b => b.text)).toContain("18.5 % busy, 81.5 % asleep")
+    })
+
+    test("each bar's segments add up to its busy share on the axis", () => {
+        const svg = profileChart("Where the cycles go", rows)
+        const tickX = (percent: number) => Number(new RegExp(`<text x="([\\d.]+)"[^>]*>${percent} %</text>`).exec(svg)![1])
+        const secondBar = [...svg.matchAll(/<rect x="([\d.]+)" y="74" width="([\d.]+)"/g)].map(m => ({ x: Number(m[1]), width: Number(m[2]) }))
+        const end = secondBar.at(-1)!.x + secondBar.at(-1)!.width
+        expect(secondBar).toHaveLength(5)
+        expect(((end - tickX(0)) / (tickX(10) - tickX(0))) * 10).toBeCloseTo(18.5, 1)
     })
 })
