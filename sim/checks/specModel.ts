@@ -2,7 +2,8 @@
 // from the firmware: what the device must send for the bytes and presses it gets.
 // It works on whole strings with regular expressions, where the firmware scans bytes.
 
-const MAX_FRAME = 82
+/** A frame, from its `$` to its `\n`, is at most this long. */
+export const MAX_FRAME = 82
 const MAX_PAYLOAD = 68
 const MAX_IN_FLIGHT = 4
 
