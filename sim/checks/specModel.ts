@@ -5,6 +5,8 @@
 /** A frame, from its `$` to its `\n`, is at most this long. */
 export const MAX_FRAME = 82
 const MAX_PAYLOAD = 68
+/** Rule 10: at most this many received bytes wait to be framed; a chunk that fits in what is left is kept. */
+export const STORE_BYTES = 512
 const MAX_IN_FLIGHT = 4
 
 /** The answer a well-formed frame's body gets from the checks of protocol rule 5 (before SEQ). */
