@@ -1,11 +1,26 @@
 // `npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async]`: long fuzzing runs of
-// the serial input and of floods (rule 10 of docs/protocol.md). The saved regressions are replayed first; a new failure,
-// shrunk, is added to test/fuzz/regressions.json. A run of both builds writes what it found, passed or failed,
-// into the README's "Reliability" section.
+// the serial input and of floods (rule 10 of docs/protocol.md), in generated cases that each start a fresh
+// device. The saved regressions are replayed first; a new failing case, shrunk, is added to
+// test/fuzz/regressions.json, where it fails again on its own. A run of both builds writes what it found,
+// passed or failed, into the README's "Reliability" section.
 import { readFileSync } from "node:fs"
 import fc from "fast-check"
 import { BUILDS, buildAll, programPath, type BuildName, Simulation } from "../sim/index.js"
-import { floodProperty, floodStats, serialProperty, addRegression, regressionsOf } from "../sim/checks/index.js"
+import {
+    type FloodInput,
+    type FuzzCase,
+    type CaseProperty,
+    type FuzzInput,
+    type FuzzOptions,
+    FLOODS_PER_CASE,
+    SERIAL_INPUTS_PER_CASE,
+    floodProperty,
+    floodStats,
+    fuzzToFailure,
+    serialProperty,
+    addRegression,
+    regressionsOf,
+} from "../sim/checks/index.js"
 import { oneLine, runMain } from "./errors.js"
 import { parseOptions } from "./options.js"
 import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./reliability.js"
@@ -13,13 +28,16 @@ import { type FuzzBuildFigures, type FuzzFigures, recordReliability } from "./re
 const USAGE = "usage: npm run fuzz -- [--runs N] [--floods N] [--seed S] [--build superloop|async] [--no-build]"
 const DEFAULT_RUNS = 10_000
 const DEFAULT_FLOODS = 200
+const SHRINK_MS = 180_000
 const HELP = [
     "Feeds random serial input and floods to a build in the simulator and checks every answer against the model of the protocol.",
-    `  --runs N      generated serial inputs per build (default ${DEFAULT_RUNS.toLocaleString("en-US")})`,
+    `Each generated case starts a fresh device, brings its seq to a random value (mostly 0) and runs 1 to ${SERIAL_INPUTS_PER_CASE} inputs (1 to ${FLOODS_PER_CASE} floods) on it.`,
+    `  --runs N      generated serial inputs per build (default ${DEFAULT_RUNS.toLocaleString("en-US")}; the last case may take a few more)`,
     `  --floods N    generated floods per build (default ${DEFAULT_FLOODS}; 0: none)`,
     "  --seed S      fast-check's seed (default: from the clock; printed, to repeat a run)",
     "  --build NAME  only superloop or async (default: both)",
     "  --no-build    use the builds in built/ as they are",
+    `A failing case is shrunk (for at most ${SHRINK_MS / 60_000} minutes), replayed once on a fresh device and added to test/fuzz/regressions.json.`,
     'A run of both builds writes what it found into README.md ("Reliability"), passed or failed.',
 ].join("\n")
 
@@ -33,45 +51,63 @@ async function start(build: BuildName) {
 
 interface Outcome {
     seconds: number
-    /** The failure's first line, if the property failed (its shrunk input is then in the regressions). */
+    /** The failure's first line, if the property failed (its shrunk case is then in the regressions). */
     failure?: string
 }
 
-/** Runs one property on one build: how long it took, and how it failed (after saving the shrunk failure). */
+/** Runs one property on one build: how long it took, and how it failed (after saving the shrunk failing case). */
 async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number): Promise<Outcome> {
     const started = Date.now()
     Object.assign(floodStats, { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 })
     let done = 0
     const every = Math.max(kind === "serial" ? 100 : 10, Math.round(runs / 20))
     const noun = kind === "serial" ? "inputs" : "floods"
-    const onRun = () => {
+    const afterEachInput = () => {
         if (++done % every === 0) console.error(`  ${build}: ${done.toLocaleString("en-US")} / ${runs.toLocaleString("en-US")} ${noun}`)
     }
-    const examples = kind === "serial" ? regressionsOf("serial").map(i => [i]) : regressionsOf("flood").map(i => [i])
-    const makeProperty = kind === "serial" ? serialProperty : floodProperty
-    const { property, stop } = makeProperty(() => start(build), onRun, examples.length)
-    const result = await fc.check(property as fc.IAsyncProperty<[unknown]>, { numRuns: runs, seed, examples: examples as [unknown][] })
-    stop()
+    const onFailure = () => console.error(`  ${build}: a case failed; shrinking it (at most ${SHRINK_MS / 1000} s)`)
+    const options = { start: () => start(build), regressions: regressionsFor(kind), inputs: runs, afterEachInput, onFailure, shrinkMs: SHRINK_MS }
+    const { counts, failure } = await fuzzToFailure(propertyOf(kind), options, seed)
     const seconds = Math.round((Date.now() - started) / 1000)
-    if (result.failed) {
-        const message = oneLine(result.errorInstance)
-        const input = result.counterexample?.[0]
+    const n = (x: number) => x.toLocaleString("en-US")
+    const ran = `${n(counts.cases)} cases, ${n(counts.inputs)} ${noun}`
+    if (failure) {
+        const message = oneLine(failure.error)
         const why = `found by npm run fuzz (${build}, ${noun}, seed ${seed}, ${new Date().toISOString().slice(0, 10)}): ${message}`
-        const added = input !== undefined && addRegression(kind === "serial" ? { why, input: input as never } : { why, property: "flood", input: input as never })
-        console.log(`${build}: FAILED after ${result.numRuns} ${noun} (seed ${seed}): ${message}`)
-        console.log(`  minimal input: ${JSON.stringify(input)}`)
+        const added = addRegression({ why, property: kind === "flood" ? "flood" : undefined, case: failure.shrunk as FuzzCase<FuzzInput | FloodInput> })
+        const where = counts.cases > 0 ? `in generated case ${n(counts.cases)} (${ran})` : `in saved regression ${counts.regressions}`
+        console.log(`${build}: FAILED ${where} (seed ${seed}): ${message}`)
+        console.log(`  shrunk in ${n(failure.shrinkCases)} cases to: ${JSON.stringify(failure.shrunk)}`)
         console.log(added ? "  added to test/fuzz/regressions.json: every test run replays it from now on" : "  already in test/fuzz/regressions.json")
-        const full = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance)
+        const again = failure.replayed && (await failsAgain(build, kind, failure.shrunk, seed))
+        console.log(again ? "  replayed on a fresh device, as the tests will: it fails again on its own" : "  WARNING: replayed on a fresh device, it passed: this failure does not replay")
+        const full = failure.error instanceof Error ? failure.error.message : String(failure.error)
         if (full !== message) console.log(full)
-        return { seconds, failure: `${message.replace(/^the device strayed from the protocol /, "")} (after ${result.numRuns} ${noun}; shrunk input in the regressions)` }
+        return { seconds, failure: `${message.replace(/^the device strayed from the protocol /, "")} (${where}; shrunk case in the regressions)` }
     }
-    const total = result.numRuns.toLocaleString("en-US")
-    console.log(`${build}: ${total} ${noun} (the saved regressions first), all as the model of the protocol (docs/protocol.md) says, in ${seconds} s (seed ${seed})`)
+    console.log(`${build}: ${ran} (the saved regressions first), all as the model of the protocol (docs/protocol.md) says, in ${seconds} s (seed ${seed})`)
     if (kind === "flood") {
-        const n = (x: number) => x.toLocaleString("en-US")
         console.log(`  ${n(floodStats.withDiscards)} of them made the device discard: ${n(floodStats.overflows)} ERR,OVF for ${n(floodStats.discardedBytes)} of ${n(floodStats.offeredBytes)} bytes`)
     }
     return { seconds }
+}
+
+type AnyCase = FuzzCase<unknown>
+
+function regressionsFor(kind: Kind): AnyCase[] {
+    return kind === "serial" ? regressionsOf("serial") : regressionsOf("flood")
+}
+
+/** The property of one kind, its input type left open: the cases it takes come from it or from regressionsFor. */
+function propertyOf(kind: Kind): (options: FuzzOptions<unknown>) => CaseProperty<unknown> {
+    return (kind === "serial" ? serialProperty : floodProperty) as (options: FuzzOptions<unknown>) => CaseProperty<unknown>
+}
+
+/** Whether `fuzzCase` fails again as a saved regression, alone: what every test run will do with it. */
+async function failsAgain(build: BuildName, kind: Kind, fuzzCase: AnyCase, seed: number): Promise<boolean> {
+    const replay = propertyOf(kind)({ start: () => start(build), regressions: [fuzzCase] })
+    const result = await fc.check(replay.property, { ...replay.parameters, seed, endOnFailure: true })
+    return result.failed
 }
 
 function wholeNumber(name: string, value: number | undefined, fallback: number, min: number): number {

@@ -7,7 +7,8 @@ export const MAX_FRAME = 82
 const MAX_PAYLOAD = 68
 /** Rule 10: at most this many received bytes wait to be framed; a chunk that fits in what is left is kept. */
 export const STORE_BYTES = 512
-const MAX_IN_FLIGHT = 4
+/** Requests in flight at most (rule 1). */
+export const MAX_IN_FLIGHT = 4
 
 /** The answer a well-formed frame's body gets from the checks of protocol rule 5 (before SEQ). */
 export function checkFrame(frameWithoutDollarAndLf: string): { reject: string } | { seq: number; payload: string } {

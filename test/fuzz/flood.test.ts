@@ -1,8 +1,8 @@
 // Rule 10 of docs/protocol.md under fuzzed floods, both builds: every answer exactly as the model says, the discarded chunks found from the OVF counts.
 import fc from "fast-check"
-import { afterAll, describe, test } from "vitest"
-import { BUILD_NAMES, simulateReady } from "../support/simulate.js"
-import { FLOOD_TEST_RUNS, type FloodInput, FuzzedDevice, floodProperty, regressionsOf } from "../../sim/checks/index.js"
+import { describe, test } from "vitest"
+import { BUILD_NAMES, simulateReady, startReady } from "../support/simulate.js"
+import { FLOOD_TEST_RUNS, FLOODS_PER_CASE, type FloodInput, FuzzedDevice, floodProperty, regressionsOf } from "../../sim/checks/index.js"
 
 /** A few generated floods per build in every test run; `npm run fuzz -- --floods N` for long runs. */
 const RUNS = Number(process.env.FLOOD_RUNS ?? FLOOD_TEST_RUNS)
@@ -25,16 +25,9 @@ const ENDS_82_BYTES_INTO_A_FRAME: FloodInput = {
 }
 
 describe.each(BUILD_NAMES)("%s build, fuzzed floods", build => {
-    const regressions = regressionsOf("flood")
-    const { property, stop } = floodProperty(() => simulateReady(build), undefined, regressions.length)
-    afterAll(stop)
-
-    test(`${RUNS} generated floods agree with the model of the protocol (docs/protocol.md), rule 10 included`, async () => {
-        await fc.assert(property, {
-            numRuns: RUNS,
-            seed: Number(process.env.FUZZ_SEED ?? 20261130),
-            examples: regressions.map(input => [input]),
-        })
+    test(`${RUNS} generated floods, in cases of 1 to ${FLOODS_PER_CASE} on a fresh device each, agree with the model of the protocol (docs/protocol.md), rule 10 included`, async () => {
+        const { property, parameters } = floodProperty({ start: () => startReady(build), regressions: regressionsOf("flood"), inputs: RUNS })
+        await fc.assert(property, { ...parameters, seed: Number(process.env.FUZZ_SEED ?? 20261130) })
     }, 600_000)
 
     test("a flood that ends 82 bytes into a frame: the `$` that resynchronises is that frame's 83rd byte (ERR,LEN, rule 5)", async () => {
