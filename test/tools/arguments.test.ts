@@ -14,6 +14,7 @@ const cases: [string, string[], RegExp][] = [
     ["tools/fuzz.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number of at least 1, not 0; usage: npm run fuzz/],
     ["tools/fuzz.ts", ["--build", "turbo", "--no-build"], /^error: unknown build turbo: choose superloop or async$/],
     ["tools/fuzz.ts", ["--seed"], /^error: --seed needs a value; usage: npm run fuzz/],
+    ["tools/fuzz.ts", ["--minutes", "0", "--no-build"], /^error: --minutes must be more than 0, not 0; usage: npm run fuzz/],
 ]
 
 describe("host-side tools", () => {
