@@ -68,13 +68,13 @@ interface Outcome {
 
 const nounOf = (kind: Kind) => (kind === "serial" ? "inputs" : "floods")
 
-/** Runs one property on one build: how long it took, and how it failed (after saving the shrunk failing case). */
 /** What a run does besides its generated cases: replay the saved regressions first (a campaign, in its first round only), show progress within a seed (not in a campaign). */
 interface Extras {
     regressions: boolean
     progress: boolean
 }
 
+/** Runs one property on one build: how long it took, and how it failed (after saving the shrunk failing case). */
 async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number, extras: Extras): Promise<Outcome> {
     const started = Date.now()
     Object.assign(floodStats, { floods: 0, withDiscards: 0, overflows: 0, offeredBytes: 0, discardedBytes: 0 })
