@@ -89,7 +89,7 @@ async function fuzz(build: BuildName, kind: Kind, runs: number, seed: number, ex
     const outcome: Outcome = { seconds: Math.round((Date.now() - started) / 1000), cases: counts.cases, inputs: counts.inputs }
     const ran = `${n(counts.cases)} cases, ${n(counts.inputs)} ${nounOf(kind)}`
     if (failure) {
-        const where = counts.cases > 0 ? `in generated case ${n(counts.cases)} (${ran})` : `in saved regression ${counts.regressions}`
+        const where = counts.cases > 0 ? `in generated case ${n(counts.cases)}, after ${n(counts.inputs)} ${nounOf(kind)}` : `in saved regression ${counts.regressions}`
         await reportFailure(build, kind, seed, where, failure)
         return { ...outcome, failure: `${oneLine(failure.error).replace(/^the device strayed from the protocol /, "")} (${where}; shrunk case in the regressions)` }
     }
