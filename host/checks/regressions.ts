@@ -2,36 +2,52 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { ROOT } from "../builds.js"
-import type { FloodInput, FuzzInput } from "./serialFuzz.js"
+import type { FloodInput, FuzzCase, FuzzInput } from "./serialFuzz.js"
 
 export const REGRESSIONS_FILE = join(ROOT, "test/src/fuzz/regressions.json")
 
-/** Which property an input is for: the serial fuzzer's (the default, when `property` is absent) or the flood fuzzer's. */
-export type Regression = { why: string } & ({ property?: "serial"; input: FuzzInput } | { property: "flood"; input: FloodInput })
+type Property = "serial" | "flood"
+
+/**
+ * One saved failure, for the serial fuzzer (the default, when `property` is
+ * absent) or the flood fuzzer: a whole case as `npm run fuzz` records it, or a
+ * single `input`, which stands for that input alone on a fresh device.
+ */
+export type Regression = { why: string; property?: Property } & ({ case: FuzzCase<FuzzInput | FloodInput> } | { input: FuzzInput | FloodInput })
 
 export function readRegressions(): Regression[] {
     return JSON.parse(readFileSync(REGRESSIONS_FILE, "utf8")) as Regression[]
 }
 
-export function regressionsOf(property: "serial"): FuzzInput[]
-export function regressionsOf(property: "flood"): FloodInput[]
-export function regressionsOf(property: "serial" | "flood"): (FuzzInput | FloodInput)[] {
+/** The saved cases of one property, each to be replayed on a fresh device. */
+export function regressionsOf(property: "serial"): FuzzCase<FuzzInput>[]
+export function regressionsOf(property: "flood"): FuzzCase<FloodInput>[]
+export function regressionsOf(property: Property): FuzzCase<FuzzInput | FloodInput>[] {
     return readRegressions()
         .filter(r => (r.property ?? "serial") === property)
-        .map(r => r.input)
+        .map(caseOf)
 }
 
-/** Appends a shrunk failure (unless the same input is there already); one regression per line, like the file's own. */
+function caseOf(regression: Regression): FuzzCase<FuzzInput | FloodInput> {
+    return "case" in regression ? regression.case : { seqFrom: 0, inputs: [regression.input] }
+}
+
+/** Appends a shrunk failure (unless the same case is there already); the file keeps its layout, one input a line. */
 export function addRegression(regression: Regression): boolean {
     const all = readRegressions()
-    const key = JSON.stringify(regression.input)
-    if (all.some(r => JSON.stringify(r.input) === key)) return false
+    const key = JSON.stringify(caseOf(regression))
+    if (all.some(r => JSON.stringify(caseOf(r)) === key)) return false
     all.push(regression)
-    const lines = all.map(r => {
-        const { why, property, input } = r
-        const head = property ? `"why": ${JSON.stringify(why)}, "property": ${JSON.stringify(property)},` : `"why": ${JSON.stringify(why)},`
-        return `    {\n        ${head}\n        "input": ${JSON.stringify(input)}\n    }`
-    })
-    writeFileSync(REGRESSIONS_FILE, `[\n${lines.join(",\n")}\n]\n`)
+    writeFileSync(REGRESSIONS_FILE, `[\n${all.map(formatRegression).join(",\n")}\n]\n`)
     return true
+}
+
+function formatRegression(regression: Regression): string {
+    const { why, property } = regression
+    const head = property ? `"why": ${JSON.stringify(why)}, "property": ${JSON.stringify(property)},` : `"why": ${JSON.stringify(why)},`
+    const body =
+        "case" in regression
+            ? `"case": {"seqFrom": ${regression.case.seqFrom}, "inputs": [\n${regression.case.inputs.map(i => `            ${JSON.stringify(i)}`).join(",\n")}\n        ]}`
+            : `"input": ${JSON.stringify(regression.input)}`
+    return `    {\n        ${head}\n        ${body}\n    }`
 }

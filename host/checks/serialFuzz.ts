@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { bytes, checksumHex } from "../frames.js"
 import type { Device } from "../device.js"
-import { SpecModel } from "./specModel.js"
+import { MAX_FRAME, MAX_IN_FLIGHT, STORE_BYTES, SpecModel } from "./specModel.js"
 import { checkFlood, type ReceivedChunk, timingViolations } from "./floodChecker.js"
 
 /** Generated inputs per build in every test run (`npm test`); `npm run fuzz` runs more. */
@@ -30,12 +30,14 @@ export interface FuzzInput {
     timeOut: boolean
 }
 
-const PRINTABLE = fc.integer({ min: 0x20, max: 0x7e }).map(c => String.fromCharCode(c))
+// Each `map` has its inverse, so that fast-check can shrink a saved case as well as one it generated.
+const charOf = (codes: fc.Arbitrary<number>) => codes.map(c => String.fromCharCode(c), codeOf)
+const PRINTABLE = charOf(fc.integer({ min: 0x20, max: 0x7e }))
 const PAYLOAD_CHAR = PRINTABLE.filter(c => c !== "$" && c !== "*")
 const SOUP_CHAR = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom("$", "*", ",", "\r", "\n", "R", "E", "S", "0", "7", "A", "f") },
     { weight: 2, arbitrary: PRINTABLE },
-    { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).map(c => String.fromCharCode(c)) },
+    { weight: 1, arbitrary: charOf(fc.integer({ min: 0, max: 255 })) },
 )
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
@@ -67,8 +69,21 @@ export const fuzzInput: fc.Arbitrary<FuzzInput> = fc.record({
     presses: fc.integer({ min: 0, max: 6 }),
     pieces: fc.array(fc.oneof({ weight: 3, arbitrary: reply }, { weight: 1, arbitrary: soup }), { maxLength: 8 }),
     cuts: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
-    timeOut: fc.integer({ min: 0, max: 3 }).map(n => n === 0),
+    timeOut: fc.integer({ min: 0, max: 3 }).map(
+        n => n === 0,
+        timeOut => (timeOut === true ? 0 : timeOut === false ? 1 : fail(`${String(timeOut)} is not a boolean`)),
+    ),
 })
+
+function codeOf(char: unknown): number {
+    if (typeof char !== "string" || char.length !== 1) fail(`${JSON.stringify(char)} is not one character`)
+    return char.charCodeAt(0)
+}
+
+/** What an unmapper throws when a value is none its arbitrary could give: fast-check then leaves it unshrunk. */
+function fail(why: string): never {
+    throw new Error(why)
+}
 
 function mutate(text: string, m: Mutation): string {
     const at = m.kind === "checksum" ? 0 : m.at % Math.max(1, text.length)
@@ -117,7 +132,10 @@ export const floodInput: fc.Arbitrary<FloodInput> = fc.record({
     bytes: fc.integer({ min: 100, max: 8000 }),
     chunkSize: fc.oneof(fc.constant(236), fc.integer({ min: 1, max: 236 })),
     spreadMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2000 })),
-    pressesDuring: fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 6 }).map(times => times.sort((a, b) => a - b)),
+    pressesDuring: fc.array(fc.integer({ min: 0, max: 2000 }), { maxLength: 6 }).map(
+        times => times.sort((a, b) => a - b),
+        times => (Array.isArray(times) && times.every((t, i) => i === 0 || times[i - 1] <= t) ? (times as number[]) : fail("not a sorted array")),
+    ),
 })
 
 /** The flood's chunks, in order: the pattern (seqs relative to `base`) repeated, after a resync. */
@@ -156,18 +174,59 @@ export function chunk(stream: string, cuts: number[]): string[] {
     return pieces
 }
 
+/** The contract's response time: by then the device has framed and answered what came before. */
+const RESPONSE_MS = 100
+
+/**
+ * Sends chunks at one instant as long as they add up to STORE_BYTES at most,
+ * and each further group after RESPONSE_MS: a longer burst may overflow the
+ * receive store, which rule 10 allows and the flood fuzzer checks.
+ */
+async function injectWithinStore(sim: Device, chunks: string[]) {
+    let burst = 0
+    for (const piece of chunks) {
+        if (burst + piece.length > STORE_BYTES) {
+            await sim.advance(RESPONSE_MS)
+            burst = 0
+        }
+        burst += piece.length
+        await sim.inject(bytes(piece))
+    }
+}
+
 /** Frames that resynchronise any receiver to "outside a frame", whatever state it is in. */
 const RESYNC = "$\n"
+
+/**
+ * What RESYNC gets, as the model says, from a receiver in each state it may be
+ * in: outside a frame (an empty frame, ERR,FMT), 1 to 81 bytes into one (the
+ * `$` ends it, then the empty frame: ERR,FMT twice), or 82 bytes into one (the
+ * `$` is its 83rd byte: ERR,LEN, and the `\n` is dropped with it, rule 5).
+ */
+export const RESYNC_ANSWERS: string[] = (() => {
+    const outside = new SpecModel()
+    const inFrame = Array.from({ length: MAX_FRAME }, (_, n) => {
+        const model = new SpecModel()
+        model.receive("$" + "x".repeat(n))
+        return model
+    })
+    return [...new Set([outside, ...inFrame].map(model => model.receive(RESYNC).join()))]
+})()
 /** Output must be complete well before the first request could time out. */
 const QUIET_WITHIN_MS = 800
 
-async function untilQuiet(sim: Device, expectedCount: number, since: number) {
+async function untilQuiet(sim: Device, expectedCount: number, since: number, extraMs = 60) {
     const started = sim.now
     while (sim.now - started < QUIET_WITHIN_MS) {
         await sim.advance(20)
         if (sim.bodies(since).length >= expectedCount) break
     }
-    await sim.advance(60) // anything extra would show up now
+    await sim.advance(extraMs) // anything extra would show up now
+}
+
+/** A valid reply to each request the model has in flight, in one string. */
+function repliesToAll(model: SpecModel): string {
+    return model.requestsInFlight.map(seq => `$RES,${seq},end*${checksumHex(`RES,${seq},end`)}\r\n`).join("")
 }
 
 /** What the floods run in this process led to: how many made the device discard, and how much. */
@@ -177,14 +236,34 @@ export const floodStats = { floods: 0, withDiscards: 0, overflows: 0, offeredByt
 const FLOOD_SETTLE_MS = 1300
 
 /**
- * One long-lived device and its model, kept in step: each run starts from
- * no request in flight and the receiver outside a frame.
+ * A device and its model, kept in step through the inputs of a case: each
+ * input starts from no request in flight and the receiver outside a frame.
  */
 export class FuzzedDevice {
     model: SpecModel
 
     constructor(readonly sim: Device) {
         this.model = new SpecModel()
+    }
+
+    /** Brings a fresh device's next seq to `seq` with presses whose requests are answered at once, checked like any input. */
+    async bringSeqTo(seq: number): Promise<void> {
+        const { sim, model } = this
+        const since = sim.now
+        const expected: string[] = []
+        while (model.seq < seq) {
+            for (let i = Math.min(MAX_IN_FLIGHT, seq - model.seq); i > 0; i--) {
+                expected.push(...model.press())
+                await sim.press()
+            }
+            await untilQuiet(sim, expected.length, since, 0)
+            const answers = repliesToAll(model)
+            expected.push(...model.receive(answers))
+            await sim.inject(answers)
+            await untilQuiet(sim, expected.length, since, 0)
+        }
+        await sim.advance(60)
+        this.check(expected, since, `while bringing the seq to ${seq}`)
     }
 
     /** Runs one input; throws with the expected and actual frames if the device strays from the model. */
@@ -200,7 +279,7 @@ export class FuzzedDevice {
         await sim.advance(30)
         const stream = RESYNC + render(input, base)
         expected.push(...model.receive(stream))
-        for (const piece of chunk(stream, input.cuts)) await sim.inject(bytes(piece))
+        await injectWithinStore(sim, chunk(stream, input.cuts))
         await untilQuiet(sim, expected.length, since)
         this.check(expected, since, "after the input")
 
@@ -208,7 +287,7 @@ export class FuzzedDevice {
             expected.push(...model.timeOutAll())
             await sim.advance(1150)
         } else {
-            const answers = model.requestsInFlight.map(seq => `$RES,${seq},end*${checksumHex(`RES,${seq},end`)}\r\n`).join("")
+            const answers = repliesToAll(model)
             expected.push(...model.receive(answers))
             await sim.inject(answers)
             await untilQuiet(sim, expected.length, since)
@@ -269,16 +348,17 @@ export class FuzzedDevice {
     /**
      * Chunks that completed no answer at the end of a flood may have been kept
      * or discarded: the answers cannot tell, so neither can the model whether a
-     * frame is in progress. `$\n` ends any frame in progress with one ERR,FMT
-     * and is itself an empty frame (ERR,FMT): either answer leaves device and
-     * model outside a frame, and in step.
+     * frame is in progress. `$\n` leaves any receiver outside a frame, with
+     * one of RESYNC_ANSWERS, so device and model are in step again.
      */
     private async resyncAfterFlood() {
         const since = this.sim.now
         await this.sim.inject(RESYNC)
         await this.sim.advance(100)
         const answers = this.sim.bodies(since)
-        if (answers.join() !== "ERR,FMT" && answers.join() !== "ERR,FMT,ERR,FMT") throw new Error(`after a flood, ${JSON.stringify(RESYNC)} got ${JSON.stringify(answers)}, not one or two ERR,FMT`)
+        if (!RESYNC_ANSWERS.includes(answers.join())) {
+            throw new Error(`after a flood, ${JSON.stringify(RESYNC)} got ${JSON.stringify(answers)}, not one of ${RESYNC_ANSWERS.map(a => `[${a}]`).join(", ")}`)
+        }
         this.model.discardChunk()
     }
 
@@ -304,54 +384,182 @@ export class FuzzedDevice {
     }
 }
 
-const RUNS_PER_DEVICE = 200
+/**
+ * A generated case: a fresh device, its next seq brought to `seqFrom`, then
+ * `inputs` in order. All the device went through is in the case, so a case
+ * that failed once fails again on its own, and shrinking keeps it so.
+ */
+export interface FuzzCase<Input> {
+    seqFrom: number
+    inputs: Input[]
+}
+
+/** At most this many inputs per case: enough for state to carry over from one to the next, few enough to shrink quickly. */
+export const SERIAL_INPUTS_PER_CASE = 40
+export const FLOODS_PER_CASE = 8
+
+/** Mostly from 0; otherwise any seq, so that three-digit seqs and the wrap after 255 come without hundreds of inputs first. */
+const seqFrom = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) })
+
+export function fuzzCases<Input>(input: fc.Arbitrary<Input>, maxInputs: number): fc.Arbitrary<FuzzCase<Input>> {
+    return fc.record({ seqFrom, inputs: fc.array(input, { minLength: 1, maxLength: maxInputs, size: "max" }) })
+}
+
+/** What a fuzzing property has run so far, before its first failure (shrinking not counted). */
+export interface FuzzCounts {
+    /** Saved regressions replayed, and generated cases run. */
+    regressions: number
+    cases: number
+    /** Inputs of the generated cases. */
+    inputs: number
+    /** Cases run while shrinking a failure. */
+    shrinkCases: number
+}
+
+export interface FuzzOptions<Input> {
+    /** A fresh device, ready (RDY sent); the property stops it after its case. */
+    start: () => Promise<Device>
+    /** Saved cases (regressionsOf), replayed first. */
+    regressions?: FuzzCase<Input>[]
+    /** Generated cases run until this many of their inputs have run (default: none). */
+    inputs?: number
+    /** Called after each input of a generated case, while no case has failed yet. */
+    afterEachInput?: () => void
+    /** Called once, when the first case fails and shrinking begins. */
+    onFailure?: () => void
+    /** Shrinking stops after this long (the smallest failing case by then is the counterexample, and fails on its own all the same). */
+    shrinkMs?: number
+}
+
+const SHRINK_MS = 120_000
 
 /**
- * A fast-check property over one build: runs share a long-lived device, and a
- * device that strayed is replaced by a fresh one, so shrinking replays each
- * candidate on a device in step with its model.
+ * A fast-check property over one build whose values are cases (FuzzCase),
+ * each on a fresh device, so a failing case, shrunk or not, replays on its
+ * own. Check it with the parameters it comes with (and a seed):
+ * `fc.check(property, { ...parameters, seed })`.
  */
-export function serialProperty(start: () => Promise<Device>, afterEachRun: () => void = () => {}, freshRuns = 0) {
-    return deviceProperty(fuzzInput, (device, input) => device.run(input), start, afterEachRun, freshRuns)
+export function serialProperty(options: FuzzOptions<FuzzInput>) {
+    return caseProperty(fuzzCases(fuzzInput, SERIAL_INPUTS_PER_CASE), (device, input) => device.run(input), options)
 }
 
 /** The same for floods (rule 10 of docs/protocol.md): every answer checked exactly, the discarded chunks found from the OVF counts. */
-export function floodProperty(start: () => Promise<Device>, afterEachRun: () => void = () => {}, freshRuns = 0) {
-    return deviceProperty(floodInput, (device, input) => device.runFlood(input), start, afterEachRun, freshRuns)
+export function floodProperty(options: FuzzOptions<FloodInput>) {
+    return caseProperty(fuzzCases(floodInput, FLOODS_PER_CASE), (device, input) => device.runFlood(input), options)
 }
 
-/** `freshRuns`: the first runs (the saved regressions, which fast-check runs first) each get a fresh device, as when they were found. */
-function deviceProperty<Input>(
-    inputs: fc.Arbitrary<Input>,
-    runOne: (device: FuzzedDevice, input: Input) => Promise<void>,
-    start: () => Promise<Device>,
-    afterEachRun: () => void,
-    freshRuns: number,
-) {
-    let device: FuzzedDevice | undefined
-    let runsOnDevice = 0
-    let runs = 0
-    const stop = () => device?.sim.stop()
-    const property = fc.asyncProperty(inputs, async input => {
-        const replayingRegression = runs++ < freshRuns
-        // a fresh device now and then keeps the record of what it sent, and so each check, short
-        if (device && (runsOnDevice >= RUNS_PER_DEVICE || replayingRegression)) {
-            stop()
-            device = undefined
-        }
-        if (!device) {
-            device = new FuzzedDevice(await start())
-            runsOnDevice = 0
-        }
-        runsOnDevice++
-        try {
+/** How a case failed: the device's error, at which input (-1: while the seq was brought up) and from which seq. */
+export class CaseFailure extends Error {
+    constructor(
+        readonly error: unknown,
+        readonly inputIndex: number,
+        readonly seqBefore: number,
+    ) {
+        super(error instanceof Error ? error.message : String(error))
+    }
+}
+
+type RunOne<Input> = (device: FuzzedDevice, input: Input) => Promise<void>
+
+/** Runs one case on a fresh device; throws a CaseFailure where the device strayed from the model. */
+export async function runCase<Input>(start: () => Promise<Device>, fuzzCase: FuzzCase<Input>, runOne: RunOne<Input>, afterEachInput = () => {}) {
+    const device = new FuzzedDevice(await start())
+    let inputIndex = -1
+    let seqBefore = 0
+    try {
+        await device.bringSeqTo(fuzzCase.seqFrom)
+        for (const input of fuzzCase.inputs) {
+            inputIndex++
+            seqBefore = device.model.seq
             await runOne(device, input)
+            afterEachInput()
+        }
+    } catch (error) {
+        throw new CaseFailure(error, inputIndex, seqBefore)
+    } finally {
+        device.sim.stop()
+    }
+}
+
+/** The input a case failed at, alone, from the seq it started at: often failing just the same, and far quicker to shrink. */
+export function failingInputAlone<Input>(fuzzCase: FuzzCase<Input>, failure: CaseFailure): FuzzCase<Input> {
+    if (failure.inputIndex < 0) return { seqFrom: fuzzCase.seqFrom, inputs: fuzzCase.inputs.slice(0, 1) }
+    return { seqFrom: failure.seqBefore, inputs: [fuzzCase.inputs[failure.inputIndex]] }
+}
+
+function caseProperty<Input>(cases: fc.Arbitrary<FuzzCase<Input>>, runOne: RunOne<Input>, options: FuzzOptions<Input>) {
+    const { start, regressions = [], inputs = 0, afterEachInput = () => {}, onFailure = () => {}, shrinkMs = SHRINK_MS } = options
+    const counts: FuzzCounts = { regressions: 0, cases: 0, inputs: 0, shrinkCases: 0 }
+    /** When the first case failed: every case after it is a candidate of the shrinking. */
+    let failedAt: number | undefined
+    const property = fc.asyncProperty(cases, async fuzzCase => {
+        if (failedAt !== undefined) {
+            if (Date.now() - failedAt > shrinkMs) return
+            counts.shrinkCases++
+            await runCase(start, fuzzCase, runOne)
+            return
+        }
+        // fast-check runs the examples (the regressions) first; each generated case has at least one input,
+        // so numRuns below reaches the input budget, and the cases after it pass without running
+        const regression = counts.regressions < regressions.length
+        if (!regression && counts.inputs >= inputs) return
+        try {
+            if (regression) {
+                counts.regressions++
+                await runCase(start, fuzzCase, runOne)
+            } else {
+                counts.cases++
+                await runCase(start, fuzzCase, runOne, () => {
+                    counts.inputs++
+                    afterEachInput()
+                })
+            }
         } catch (error) {
-            stop()
-            device = undefined
+            failedAt = Date.now()
+            onFailure()
             throw error
         }
-        afterEachRun()
     })
-    return { property, stop }
+    const parameters = { examples: regressions.map(fuzzCase => [fuzzCase] as [FuzzCase<Input>]), numRuns: regressions.length + inputs }
+    return { property, parameters, counts }
+}
+
+export type CaseProperty<Input> = ReturnType<typeof caseProperty<Input>>
+
+/** A failure found, and what to save of it. */
+export interface FoundFailure<Input> {
+    /** The first failure, as the generated case met it. */
+    error: unknown
+    found: FuzzCase<Input>
+    /** The smallest failing case shrinking reached: it failed on a fresh device, as every case runs. */
+    shrunk: FuzzCase<Input>
+    shrinkCases: number
+    /** False when neither the failing input alone nor the whole case failed again: the failure did not replay. */
+    replayed: boolean
+}
+
+/**
+ * Runs a property (serialProperty or floodProperty) to its first failure, then
+ * shrinks, starting from the failing input alone on a device brought to the
+ * seq it started at when that fails too, else from the whole case: shrinking
+ * a long case replays it whole for each candidate.
+ */
+export async function fuzzToFailure<Input>(
+    makeProperty: (options: FuzzOptions<Input>) => CaseProperty<Input>,
+    options: FuzzOptions<Input>,
+    seed: number,
+): Promise<{ counts: FuzzCounts; failure?: FoundFailure<Input> }> {
+    const fuzzing = makeProperty(options)
+    const found = await fc.check(fuzzing.property, { ...fuzzing.parameters, seed, endOnFailure: true })
+    const { counts } = fuzzing
+    if (!found.failed) return { counts }
+    const failing = found.counterexample![0]
+    const error = found.errorInstance
+    const starts = error instanceof CaseFailure ? [failingInputAlone(failing, error), failing] : [failing]
+    for (const start of starts) {
+        const shrinking = makeProperty({ start: options.start, regressions: [start], shrinkMs: options.shrinkMs })
+        const shrunk = await fc.check(shrinking.property, { ...shrinking.parameters, seed })
+        if (shrunk.failed) return { counts, failure: { error, found: failing, shrunk: shrunk.counterexample![0], shrinkCases: shrinking.counts.shrinkCases, replayed: true } }
+    }
+    return { counts, failure: { error, found: failing, shrunk: failing, shrinkCases: 0, replayed: false } }
 }

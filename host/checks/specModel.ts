@@ -2,9 +2,13 @@
 // from the firmware: what the device must send for the bytes and presses it gets.
 // It works on whole strings with regular expressions, where the firmware scans bytes.
 
-const MAX_FRAME = 82
+/** A frame, from its `$` to its `\n`, is at most this long. */
+export const MAX_FRAME = 82
 const MAX_PAYLOAD = 68
-const MAX_IN_FLIGHT = 4
+/** Rule 10: at most this many received bytes wait to be framed; a chunk that fits in what is left is kept. */
+export const STORE_BYTES = 512
+/** Requests in flight at most (rule 1). */
+export const MAX_IN_FLIGHT = 4
 
 /** The answer a well-formed frame's body gets from the checks of protocol rule 5 (before SEQ). */
 export function checkFrame(frameWithoutDollarAndLf: string): { reject: string } | { seq: number; payload: string } {

@@ -35,6 +35,13 @@ export async function simulateReady(name: BuildName): Promise<Simulation> {
     return sim
 }
 
+/** Starts a build, ready, for a caller that stops it itself (the fuzz properties start one per case, hundreds a test). */
+export async function startReady(name: BuildName): Promise<Simulation> {
+    const sim = await Simulation.start({ build: name, program: program(name) })
+    await sim.untilReady()
+    return sim
+}
+
 afterEach(() => {
     for (const sim of running.splice(0)) {
         sim.stop()

@@ -14,6 +14,7 @@ const cases: [string, string[], RegExp][] = [
     ["tools/fuzz/main.ts", ["--runs", "0", "--no-build"], /^error: --runs must be a whole number of at least 1, not 0; usage: npm run fuzz/],
     ["tools/fuzz/main.ts", ["--build", "turbo", "--no-build"], new RegExp(`^error: unknown build "turbo": choose one of ${BUILD_NAMES.join(", ")}$`)],
     ["tools/fuzz/main.ts", ["--seed"], /^error: --seed needs a value; usage: npm run fuzz/],
+    ["tools/fuzz/main.ts", ["--minutes", "0", "--no-build"], /^error: --minutes must be more than 0, not 0; usage: npm run fuzz/],
 ]
 
 describe("host-side tools", () => {

@@ -4,9 +4,9 @@
 // from everything recorded there. Nothing in that section is typed by hand.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { writeSection } from "./sections.js"
 import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
-import { FLOOD_TEST_RUNS, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
+import { writeSection } from "./sections.js"
+import { FLOOD_TEST_RUNS, FLOODS_PER_CASE, SERIAL_INPUTS_PER_CASE, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
 
 export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
 const README = join(ROOT, "README.md")
@@ -21,6 +21,9 @@ export interface FuzzFigures {
 
 export interface FuzzBuildFigures {
     inputs: number
+    /** Generated cases (each a fresh device) the inputs and floods came in; absent in records from before cases. */
+    inputCases?: number
+    floodCases?: number
     inputSeconds: number
     /** Where the serial property failed (its shrunk input was added to the regressions); absent when all passed. */
     inputFailure?: string
@@ -32,6 +35,17 @@ export interface FuzzBuildFigures {
     overflows?: number
     discardedBytes?: number
     offeredBytes?: number
+}
+
+/** `npm run fuzz -- --minutes M`: rounds of clock seeds until the time is up, or until the first failure. */
+export interface FuzzCampaignFigures {
+    command: string
+    date: string
+    minutes: number
+    seeds: number[]
+    builds: Partial<Record<BuildName, { inputCases: number; inputs: number; floodCases: number; floods: number }>>
+    /** The first failure, with its build and seed (its shrunk case was added to the regressions); absent when all passed. */
+    failure?: string
 }
 
 export interface SoakFigures {
@@ -75,6 +89,7 @@ export interface FloodFigures {
 
 export interface ReliabilityFigures {
     fuzz?: FuzzFigures
+    fuzzCampaign?: FuzzCampaignFigures
     soak?: SoakFigures
     floods?: FloodFigures
 }
@@ -109,10 +124,24 @@ function fuzzRows(fuzz: FuzzFigures | undefined): string[] {
             ? `**failed**: ${b.floodFailure}`
             : `passed in ${n(b.floodSeconds)} s, ${n(b.floodsWithDiscards ?? 0)} of the floods with discards (${n(b.overflows ?? 0)} \`ERR,OVF\` for ${n(b.discardedBytes ?? 0)} of ${n(b.offeredBytes ?? 0)} bytes)`,
     )
+    const cases = (count: number | undefined) => (count === undefined ? "" : ` in ${n(count)} cases`)
     return [
-        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build | every answer and the LED exactly as the model of the protocol (docs/protocol.md) says, no panic: ${inputs} |`,
-        `| fuzzed floods (rule 10) | the same run | ${n(first.floods)} per build | every answer exactly as the model says, each \`ERR,OVF,<n>\` matched to the run of chunks it stands for; answers within 1000 ms, \`REQ\` or \`ERR,BUSY\` within 100 ms, \`TMO\` 1000–1100 ms after its \`REQ\`: ${floods} |`,
+        `| fuzzed serial input | \`${fuzz.command}\` (${fuzz.date}) | ${n(first.inputs)} per build${cases(first.inputCases)}, 1 seed | every answer and the LED exactly as the model of the protocol (docs/protocol.md) says, no panic: ${inputs} |`,
+        `| fuzzed floods (rule 10) | the same run | ${n(first.floods)} per build${cases(first.floodCases)}, 1 seed | every answer exactly as the model says, each \`ERR,OVF,<n>\` matched to the run of chunks it stands for; answers within 1000 ms, \`REQ\` or \`ERR,BUSY\` within 100 ms, \`TMO\` 1000–1100 ms after its \`REQ\`: ${floods} |`,
     ]
+}
+
+function campaignRow(campaign: FuzzCampaignFigures | undefined): string {
+    if (!campaign) return "| fuzzing with clock seeds | `npm run fuzz -- --minutes 30` | — | not run yet |"
+    const ran = BUILD_NAMES.filter(b => campaign.builds[b])
+        .map(b => {
+            const c = campaign.builds[b]!
+            return `${b} ${n(c.inputs)} inputs in ${n(c.inputCases)} cases, ${n(c.floods)} floods in ${n(c.floodCases)} cases`
+        })
+        .join("; ")
+    const seeds = `${n(campaign.seeds.length)} seeds in ${n(campaign.minutes)} min (${campaign.seeds.join(", ")})`
+    const result = campaign.failure ? `**failed**: ${campaign.failure}` : "all passed"
+    return `| fuzzing with clock seeds | \`${campaign.command}\` (${campaign.date}) | ${seeds}: ${ran} | the same checks: ${result} |`
 }
 
 function soakRow(soak: SoakFigures | undefined): string {
@@ -171,7 +200,8 @@ export function renderReliability(figures: ReliabilityFigures): string {
         "| what | command | inputs | result |",
         "| --- | --- | ---: | --- |",
         ...fuzzRows(figures.fuzz),
-        `| the same, in every test run | \`test/fuzz/serial.test.ts\`, \`test/fuzz/flood.test.ts\` (\`npm test\`) | ${n(SERIAL_TEST_RUNS)} inputs and ${n(FLOOD_TEST_RUNS)} floods per build, fixed seeds, plus the ${regressions} saved regressions | the same checks |`,
+        campaignRow(figures.fuzzCampaign),
+        `| the same, in every test run | \`test/fuzz/serial.test.ts\`, \`test/fuzz/flood.test.ts\` (\`npm test\`) | ${n(SERIAL_TEST_RUNS)} inputs and ${n(FLOOD_TEST_RUNS)} floods per build, in cases of 1–${SERIAL_INPUTS_PER_CASE} inputs and 1–${FLOODS_PER_CASE} floods, fixed seeds, plus the ${regressions} saved regressions | the same checks |`,
         soakRow(figures.soak),
         "",
         ...floodTable(figures.floods),
