@@ -17,8 +17,10 @@ const outbox = new Outbox(serial)
 const sender = new Sender(outbox)
 const led = new LedInBackground(new InFlightLed())
 let ready = false
-/** Framing pauses at each reply until its task has sent the ACK, so answers keep the order of their causes. */
+/** Framing, and presses, wait at each reply until its task has queued the ACK, so answers keep the order of their causes. */
 let ackPending = false
+/** Presses that came while an ACK was pending, answered right after it. */
+let pressesWaiting = 0
 
 async function request(seq: number) {
     led.show(requests.inFlight())
@@ -30,6 +32,7 @@ async function request(seq: number) {
     if (payload) {
         sender.send(ackFrame(seq, payload))
         ackPending = false
+        for (; pressesWaiting > 0; pressesWaiting--) startRequest()
         frameReceived()
     } else {
         requests.close(seq)
@@ -57,12 +60,17 @@ function frameReceived() {
 // Framing resumes as soon as a packet has gone out and the outbox has room again.
 sender.onRoom(frameReceived)
 
-// Handlers stay synchronous: a press starts its own task, so none waits for another.
-button.down.subscribe(() => {
-    if (!ready) return
+function startRequest() {
     const seq = requests.open(ds.millis())
     if (seq === BUSY) sender.send(errFrame("BUSY"))
     else request.start(seq)
+}
+
+// Handlers stay synchronous: a press starts its own task, so none waits for another.
+button.down.subscribe(() => {
+    if (!ready) return
+    if (ackPending) pressesWaiting++
+    else startRequest()
 })
 
 serial.report().subscribe(pkt => {

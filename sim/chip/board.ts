@@ -7,12 +7,13 @@ export const LED_PIN = 25
 
 /**
  * How long the finger holds the button down, and keeps it up before the next press. The runtime's
- * button server samples its pin every 9 ms, so a press must be down for at least that long to be
- * seen for sure, and up as long to be a press of its own: two presses closer than that are one
- * press on real hardware too. 15 + 15 ms is a quick but real press; a burst is one every 30 ms.
+ * button server samples its pin every 9 ms, but only when its main loop runs: a busy runtime
+ * samples up to ~11 ms apart (it then sleeps 10 ms, docs/chip.md). So a press must be down that
+ * long to be seen for sure, and up as long to be a press of its own; presses closer than that are
+ * one press on real hardware too. 20 + 20 ms is a quick but real press: a burst is one every 40 ms.
  */
 export const HOLD_MS = 20
-export const RELEASE_MS = 10
+export const RELEASE_MS = 20
 /** The closest two presses can follow each other. */
 export const MIN_PRESS_GAP_MS = HOLD_MS + RELEASE_MS
 

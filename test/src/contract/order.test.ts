@@ -26,4 +26,14 @@ describe.each(BUILD_NAMES)("%s build", build => {
         }
         expect(sim.bodies()).toEqual(["REQ,0", "ERR,SEQ,50", "REQ,1", "ERR,SEQ,51", "REQ,2", "ERR,SEQ,52"])
     })
+
+    test("a reply that comes with the presses, before its REQ has gone out, is answered in its place: never 5 in flight", async () => {
+        const sim = await simulateReady(build)
+        for (let i = 0; i < 3; i++) await sim.press()
+        await sim.inject(frame("RES,2,x"))
+        await sim.press()
+        await sim.press()
+        await sim.advance(300)
+        expect(sim.bodies()).toEqual(["REQ,0", "REQ,1", "REQ,2", "ACK,2,x", "REQ,3", "REQ,4"])
+    })
 })
