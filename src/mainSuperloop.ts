@@ -20,18 +20,34 @@ const led = new InFlightLed()
 
 // Set by handlers, cleared by the loop.
 let serialJustBound = false
-let ready = false
+/** Presses or received bytes wait to be handled. */
+let inputWaiting = false
 
-button.down.subscribe(() => arrivals.press())
+// Kept by the loop, so that a pass with nothing to do calls nothing (see superloop()).
+let ready = false
+/** The request table changed: the LED may have to follow. */
+let requestsChanged = false
+/** Frames wait in the outbox. */
+let framesToSend = false
+let inFlight = 0
+
+button.down.subscribe(() => {
+    arrivals.press()
+    inputWaiting = true
+})
 serial.binding().subscribe(bound => {
     if (bound) serialJustBound = true
 })
 serial.report().subscribe(pkt => {
-    if (pkt.serviceCommand === SERIAL_RECEIVED) arrivals.receive(pkt.payload)
+    if (pkt.serviceCommand !== SERIAL_RECEIVED) return
+    arrivals.receive(pkt.payload)
+    inputWaiting = true
 })
 
 function startRequest() {
     if (!ready) return
+    requestsChanged = true
+    framesToSend = true
     const seq = requests.open(ds.millis())
     if (seq === BUSY) outbox.post(errFrame("BUSY"))
     // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
@@ -39,6 +55,8 @@ function startRequest() {
 }
 
 function handle(inbound: Inbound) {
+    requestsChanged = true
+    framesToSend = true
     if (typeof inbound === "string") outbox.post(errFrame(inbound))
     else if (requests.close(inbound.seq)) outbox.post(ackFrame(inbound.seq, inbound.payload))
     else outbox.post(seqErrFrame(inbound.seq))
@@ -48,7 +66,11 @@ function handle(inbound: Inbound) {
 function handleArrivals() {
     for (let handled = 0; handled < MAX_PER_PASS; handled++) {
         const arrival = arrivals.next(outbox.hasRoom())
-        if (arrival === undefined) return
+        if (arrival === undefined) {
+            // received bytes may still wait for room in the outbox
+            inputWaiting = !outbox.hasRoom()
+            return
+        }
         if (arrival === PRESS) startRequest()
         else handle(arrival)
     }
@@ -59,6 +81,8 @@ function expireRequests() {
     for (let seq = requests.firstExpired(now); seq >= 0; seq = requests.firstExpired(now)) {
         requests.close(seq)
         outbox.post(tmoFrame(seq))
+        requestsChanged = true
+        framesToSend = true
     }
 }
 
@@ -69,13 +93,24 @@ async function superloop() {
             await enableSerial()
             if (!ready) outbox.post(rdyFrame("superloop"))
             ready = true
+            framesToSend = true
         }
-        handleArrivals()
-        expireRequests()
+        // A pass with nothing to do calls nothing: on a board every call allocates (and the runtime
+        // then clears the free heap), and a pass that outlasts the runtime's 1 ms tick makes it sleep
+        // 10 ms before the next one (docs/chip.md). So each step is behind a flag or a count.
+        if (inputWaiting) handleArrivals()
+        if (inFlight > 0) expireRequests()
         // one packet per pass keeps each pass short under the runtime's packet throttle
-        await outbox.sendPacket()
-        led.follow(requests.inFlight())
-        await led.writeChanges()
+        if (framesToSend) {
+            await outbox.sendPacket()
+            framesToSend = outbox.waitingBytes() > 0
+        }
+        if (requestsChanged) {
+            requestsChanged = false
+            inFlight = requests.inFlight()
+            led.follow(inFlight)
+            await led.writeChanges()
+        }
         await ds.sleep(LOOP_MS)
     }
 }
