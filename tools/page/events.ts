@@ -58,7 +58,12 @@ export interface BuildInfo {
 /** What a person may type on the page, checked there and again here. */
 export interface PageLimits {
     peer: Record<keyof PeerSettings, PeerLimit>
-    floodSeconds: typeof FLOOD_SECONDS
+    flood: {
+        seconds: typeof FLOOD_SECONDS
+        /** What the flood sends: a chunk of this many bytes every `everyMs`. */
+        chunkBytes: number
+        everyMs: number
+    }
     /** The longest line a person may send by hand. */
     handBytes: number
 }

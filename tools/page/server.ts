@@ -9,7 +9,7 @@ import { listenFailure, runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 import type { Device } from "./device.js"
 import type { BuildInfo, Hello, PageEvent, PageLimits } from "./events.js"
-import { FLOOD_SECONDS } from "./flood.js"
+import { FLOOD_CHUNK, FLOOD_EVERY_MS, FLOOD_SECONDS } from "./flood.js"
 import { handPreview, MAX_HAND_BYTES } from "./handSend.js"
 import { HttpError, json, readJson } from "./httpJson.js"
 import { PEER_LIMITS } from "./peer.js"
@@ -31,7 +31,11 @@ const HEARTBEAT_EVERY_MS = 15_000
 
 /** The builds as the page introduces them, and what a person may type there: sent in every hello, so that they live here only. */
 const BUILD_INFO: BuildInfo[] = BUILDS.map(({ name, style, summary, color }) => ({ name, style, summary, color }))
-const LIMITS: PageLimits = { peer: PEER_LIMITS, floodSeconds: FLOOD_SECONDS, handBytes: MAX_HAND_BYTES }
+const LIMITS: PageLimits = {
+    peer: PEER_LIMITS,
+    flood: { seconds: FLOOD_SECONDS, chunkBytes: FLOOD_CHUNK.length, everyMs: FLOOD_EVERY_MS },
+    handBytes: MAX_HAND_BYTES,
+}
 
 export interface PageServerOptions {
     /** 0 picks a free port. */

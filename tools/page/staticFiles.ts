@@ -6,7 +6,22 @@ import { fileURLToPath } from "node:url"
 
 const STATIC_DIR = fileURLToPath(new URL("static", import.meta.url))
 /** Everything in static/ the page loads: its HTML, its style sheet and its ES modules. */
-const PAGE_FILES = ["index.html", "style.css", "app.js"]
+const PAGE_FILES = [
+    "index.html",
+    "style.css",
+    "app.js",
+    "api.js",
+    "events.js",
+    "connection.js",
+    "format.js",
+    "numberField.js",
+    "panel.js",
+    "peerFields.js",
+    "flood.js",
+    "monitor.js",
+    "handSend.js",
+    "timeline.js",
+]
 
 export const STATIC_FILES: Record<string, string> = {
     "/": join(STATIC_DIR, "index.html"),
