@@ -11,12 +11,32 @@ export const ROOT = resolve(fileURLToPath(import.meta.url), "../..")
 /**
  * Every build of the firmware, in the order tables and charts show them. This list
  * drives building, the simulator, the comparison, the page, fuzzing, mutants and the
- * tests: adding a build is one line here and its entry point in src/.
+ * tests: adding a build is one entry here and its entry point in src/. `style` and
+ * `summary` (one sentence; `code` in backquotes) say how it is written, where a
+ * person reads about it (the page); `color` is its colour in charts and on the page.
  */
 export const BUILDS = [
-    { name: "superloop", entry: "src/mainSuperloop.ts", style: "a superloop with flags", color: "#d9480f" },
-    { name: "async", entry: "src/mainAsync.ts", style: "async/await tasks", color: "#1971c2" },
-    { name: "eventloop", entry: "src/mainEventLoop.ts", style: "an explicit event loop", color: "#2f9e44" },
+    {
+        name: "superloop",
+        entry: "src/mainSuperloop.ts",
+        style: "a superloop with flags",
+        summary: "Event handlers only raise flags; one `while (true)` loop checks them every 10 ms and does all the work.",
+        color: "#d9480f",
+    },
+    {
+        name: "async",
+        entry: "src/mainAsync.ts",
+        style: "async/await tasks",
+        summary: "Each press starts a task that sends its request, `await`s the reply or the timeout, and handles the result.",
+        color: "#1971c2",
+    },
+    {
+        name: "eventloop",
+        entry: "src/mainEventLoop.ts",
+        style: "an explicit event loop",
+        summary: "The loop async/await hides, written out: handlers store what arrived and wake the loop; each request is a chain of callbacks it runs.",
+        color: "#2f9e44",
+    },
 ] as const
 
 export type Build = (typeof BUILDS)[number]

@@ -1,66 +1,47 @@
-// `npm start`: both builds side by side on a local web page. Both VMs run here,
+// `npm start`: every build side by side on a local web page. Their VMs run here,
 // in real time; the page gets their events by Server-Sent Events and acts by POST.
-import { readFile } from "node:fs/promises"
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
-import { extname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { WallClock } from "../../sim/index.js"
-import { buildAll, type BuildName, BUILD_NAMES } from "../../host/index.js"
+import { buildAll, type BuildName, BUILD_NAMES, BUILDS } from "../../host/index.js"
 import { listenFailure, runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
-import type { Device, DeviceEvent, DeviceSnapshot } from "./device.js"
+import type { Device } from "./device.js"
+import type { BuildInfo, Hello, PageEvent, PageLimits } from "./events.js"
+import { FLOOD_CHUNK, FLOOD_EVERY_MS, FLOOD_SECONDS } from "./flood.js"
+import { handPreview, MAX_HAND_BYTES } from "./handSend.js"
+import { HttpError, json, readJson } from "./httpJson.js"
+import { PEER_LIMITS } from "./peer.js"
 import { whyRefused } from "./requestPolicy.js"
+import { isStaticFile, serveStaticFile } from "./staticFiles.js"
 
 export const HOST = "127.0.0.1"
 export const DEFAULT_PORT = 8090
 const USAGE = "usage: npm start -- [--port N] [--seed N] [--no-build]"
 const HELP = [
-    "Runs both builds side by side in real time and serves a page to press the button and watch them, on 127.0.0.1 only.",
+    `Runs every build (${BUILD_NAMES.join(", ")}) side by side in real time and serves a page to press the button and watch them, on 127.0.0.1 only.`,
     "Only that page may act: requests from other web sites are refused, and a POST without Origin (curl) must be JSON.",
     `  --port N     the page's port (default ${DEFAULT_PORT}; 0 picks a free one)`,
     "  --seed N     seeds the simulated peers' drops and corruptions",
     "  --no-build   use the builds in built/ as they are",
 ].join("\n")
-const STATIC_DIR = join(fileURLToPath(new URL(".", import.meta.url)), "static")
-/** What the page loads, by path: its own files, and the label placement it shares with the charts (tools/lib). */
-const STATIC_FILES: Record<string, string> = {
-    "/": join(STATIC_DIR, "index.html"),
-    "/index.html": join(STATIC_DIR, "index.html"),
-    "/app.js": join(STATIC_DIR, "app.js"),
-    "/style.css": join(STATIC_DIR, "style.css"),
-    "/labels.js": fileURLToPath(new URL("../lib/labels.js", import.meta.url)),
-}
-const CONTENT_TYPES: Record<string, string> = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
 const WAKEUPS_EVERY_MS = 100
 const HEARTBEAT_EVERY_MS = 15_000
-const MAX_BODY_BYTES = 4096
+
+/** The builds as the page introduces them, and what a person may type there: sent in every hello, so that they live here only. */
+const BUILD_INFO: BuildInfo[] = BUILDS.map(({ name, style, summary, color }) => ({ name, style, summary, color }))
+const LIMITS: PageLimits = {
+    peer: PEER_LIMITS,
+    flood: { seconds: FLOOD_SECONDS, chunkBytes: FLOOD_CHUNK.length, everyMs: FLOOD_EVERY_MS },
+    handBytes: MAX_HAND_BYTES,
+}
 
 export interface PageServerOptions {
     /** 0 picks a free port. */
     port?: number
     /** Seeds the peers' drops and corruptions (each build gets its own sequence from it). */
     seed?: number
-}
-
-/** What the page gets first on connecting, and again after the server restarts. */
-export interface Hello {
-    kind: "hello"
-    at: number
-    devices: DeviceSnapshot[]
-}
-
-class HttpError extends Error {
-    constructor(
-        readonly status: number,
-        message: string,
-    ) {
-        super(message)
-    }
 }
 
 export class PageServer {
@@ -76,7 +57,7 @@ export class PageServer {
         this.server = createServer((req, res) => void this.handle(req, res))
     }
 
-    /** Listens on 127.0.0.1 (and nowhere else), then boots both builds. */
+    /** Listens on 127.0.0.1 (and nowhere else), then boots every build. */
     static async start(options: PageServerOptions = {}): Promise<PageServer> {
         const page = await PageServer.listen(options)
         await page.boot()
@@ -97,7 +78,7 @@ export class PageServer {
         })
     }
 
-    /** Boots both builds (closing the server if either fails). */
+    /** Boots every build (closing the server if any fails). */
     async boot() {
         try {
             await this.startDevices()
@@ -112,7 +93,7 @@ export class PageServer {
         // loaded only now (binaryen takes seconds to load), so that a bad argument or a busy port fails at once
         const { Device } = await import("./device.js")
         const { instrumentedVmWasm } = await import("../../sim/instrumentedVm.js")
-        instrumentedVmWasm() // rewrite the VM binary once, before either build needs it
+        instrumentedVmWasm() // rewrite the VM binary once, before any build needs it
         const builds = BUILD_NAMES
         const started = await Promise.allSettled(builds.map((build, i) => Device.start(build, this.clock, this.seed + i)))
         const devices = started.flatMap(s => (s.status === "fulfilled" ? [s.value] : []))
@@ -146,16 +127,20 @@ export class PageServer {
         return `http://${HOST}:${this.port}/`
     }
 
-    private broadcast(event: DeviceEvent | Hello) {
+    private broadcast(event: PageEvent) {
         const data = `data: ${JSON.stringify(event)}\n\n`
         for (const client of this.clients) client.write(data)
     }
 
     hello(): Hello {
-        return { kind: "hello", at: this.clock.now, devices: [...this.devices.values()].map(d => d.snapshot()) }
+        return { kind: "hello", at: this.clock.now, builds: BUILD_INFO, limits: LIMITS, devices: [...this.devices.values()].map(d => d.snapshot()) }
     }
 
-    /** Presses both builds' buttons at the same instant. */
+    private tellViewers() {
+        this.broadcast({ kind: "viewers", at: this.clock.now, count: this.clients.size })
+    }
+
+    /** Presses every build's button at the same instant. */
     async press(): Promise<void> {
         await Promise.all([...this.devices.values()].map(d => d.press()))
     }
@@ -171,7 +156,7 @@ export class PageServer {
             const refused = whyRefused(req.method, req.headers, this.port)
             if (refused) throw new HttpError(403, refused)
             const path = new URL(req.url ?? "/", this.url).pathname
-            if (req.method === "GET" && path in STATIC_FILES) return await this.serveFile(res, STATIC_FILES[path])
+            if (req.method === "GET" && isStaticFile(path)) return await serveStaticFile(res, path)
             if (req.method === "GET" && path === "/api/events") return this.subscribe(req, res)
             if (req.method === "GET" && path === "/api/state") return json(res, 200, this.hello())
             if (req.method === "POST" && path.startsWith("/api/")) return json(res, 200, await this.act(path, await readJson(req)))
@@ -183,6 +168,10 @@ export class PageServer {
     }
 
     private async act(path: string, body: Record<string, unknown>): Promise<unknown> {
+        if (path === "/api/preview") {
+            if (typeof body.text !== "string") throw new HttpError(400, "text must be a string")
+            return { preview: handPreview(body.text) }
+        }
         if (this.devices.size === 0) throw new HttpError(503, "the builds are still starting")
         switch (path) {
             case "/api/press":
@@ -202,7 +191,7 @@ export class PageServer {
                     return { ok: true }
                 }
                 if (typeof body.seconds !== "number") throw new HttpError(400, "seconds must be a number")
-                return { flood: device.flood(body.seconds) }
+                return { flood: device.startFlood(body.seconds) }
             }
             case "/api/clear":
                 for (const device of this.devices.values()) device.clear()
@@ -212,21 +201,19 @@ export class PageServer {
         throw new HttpError(404, `no POST ${path}`)
     }
 
-    private async serveFile(res: ServerResponse, name: string) {
-        const body = await readFile(name)
-        res.writeHead(200, { "Content-Type": CONTENT_TYPES[extname(name)], "Cache-Control": "no-store" })
-        res.end(body)
-    }
-
     private subscribe(req: IncomingMessage, res: ServerResponse) {
         res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store", Connection: "keep-alive" })
         res.write("retry: 1000\n\n")
         res.write(`data: ${JSON.stringify(this.hello())}\n\n`)
         this.clients.add(res)
-        req.on("close", () => this.clients.delete(res))
+        this.tellViewers()
+        req.on("close", () => {
+            this.clients.delete(res)
+            if (!this.closed) this.tellViewers()
+        })
     }
 
-    /** VM crash lines of both builds, if any. */
+    /** VM crash lines of every build, if any. */
     crashes(): string[] {
         return [...this.devices.values()].flatMap(d => d.crashes().map(c => `${d.build}: ${c}`))
     }
@@ -243,28 +230,6 @@ export class PageServer {
     }
 }
 
-function json(res: ServerResponse, status: number, body: unknown) {
-    res.writeHead(status, { "Content-Type": "application/json", "Cache-Control": "no-store" })
-    res.end(JSON.stringify(body))
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-    let text = ""
-    for await (const chunk of req) {
-        text += chunk
-        if (text.length > MAX_BODY_BYTES) throw new HttpError(413, "request too large")
-    }
-    if (!text) return {}
-    let body: unknown
-    try {
-        body = JSON.parse(text)
-    } catch {
-        throw new HttpError(400, "the request body is not JSON")
-    }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpError(400, "the request body must be a JSON object")
-    return body as Record<string, unknown>
-}
-
 async function main() {
     const options = parseOptions(process.argv.slice(2), { port: "number", seed: "number", "no-build": "flag" }, USAGE, HELP)
     const port = options.port ?? DEFAULT_PORT
@@ -272,7 +237,7 @@ async function main() {
     if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`--seed must be a whole number, not ${options.seed}; ${USAGE}`)
     const page = await PageServer.listen({ port, seed: options.seed })
     if (!options["no-build"]) buildAll()
-    console.log("starting both builds in the DeviceScript VM...")
+    console.log(`starting ${BUILD_NAMES.join(", ")} in the DeviceScript VM...`)
     await page.boot()
     console.log(`open ${page.url}`)
     console.log("(this machine only; Ctrl+C stops it)")

@@ -1,6 +1,6 @@
 // `npm start`'s page in a real browser: the Chromium of the npm package
-// @sparticuz/chromium, driven by playwright-core, against the page server (both
-// builds in the real VM, in real time) on a free port. Nothing outside npm.
+// @sparticuz/chromium, driven by playwright-core, against the page server (every
+// build in the real VM, in real time) on a free port. Nothing outside npm.
 import sparticuzChromium from "@sparticuz/chromium"
 import { execFile } from "node:child_process"
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
@@ -10,8 +10,11 @@ import { join } from "node:path"
 import { promisify } from "node:util"
 import { chromium, type BrowserContext, type Page } from "playwright-core"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
-import { BUILD_NAMES, type BuildName, ROOT } from "../../../host/index.js"
+import { BUILD_NAMES, BUILDS as BUILD_LIST, type BuildName, ROOT } from "../../../host/index.js"
 import { distributionChart, timelineChart } from "../../../tools/compare/charts.js"
+import { FLOOD_SECONDS } from "../../../tools/page/flood.js"
+import { MAX_HAND_BYTES } from "../../../tools/page/handSend.js"
+import { PEER_LIMITS } from "../../../tools/page/peer.js"
 import { PageServer } from "../../../tools/page/server.js"
 
 const BUILDS = BUILD_NAMES
@@ -19,14 +22,18 @@ const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 const ARTIFACTS = join(ROOT, "test-artifacts")
 const README_SCREENSHOT = join(ROOT, "docs", "page.png")
-/** Generous: both VMs run in real time while other test files load the machine. */
+/** Generous: every build's VM runs in real time while other test files load the machine. */
 const WITHIN_MS = 8000
+/** A second page's load, while the first one draws and every VM runs. */
+const PAGE_LOAD_MS = 30_000
 
 let server: PageServer
 let browser: BrowserContext | undefined
 let userDataDir: string | undefined
 let page: Page
 const pageErrors: string[] = []
+/** While the server is stopped on purpose, the browser's failed attempts to reach it are expected. */
+let serverStopped = false
 const requests: string[] = []
 /** The headers of the page's own POSTs, as the browser sent them. */
 const postHeaders: Promise<Record<string, string>>[] = []
@@ -73,6 +80,12 @@ interface Layout {
     texts: Box[]
     /** The labels drawn on the timeline, in page coordinates. */
     timeline: Box[]
+    /** The timeline's marks (frames' dots and rings), in page coordinates. */
+    marks: Box[]
+    /** Each build's panel, in the order of the page. */
+    panels: { build: string; left: number; top: number; right: number }[]
+    /** Each text field whose placeholder does not fit in it: its build, and how wide the text is and the room for it. */
+    cutPlaceholders: string[]
 }
 
 const CONTROLS = "#press, #clear, #pause, [data-peer], [data-flood], [data-flood-seconds], [data-send-text], [data-send] button"
@@ -123,16 +136,34 @@ function layout(): Promise<Layout> {
                 if (box) texts.push({ text, node: index, ...box })
             }
         }
-        const canvas = document.querySelector("#timeline") as HTMLCanvasElement & { labelBoxes?: Box[] }
+        const canvas = document.querySelector("#timeline") as HTMLCanvasElement & { labelBoxes?: Box[]; markBoxes?: Box[] }
         const origin = canvas.getBoundingClientRect()
-        const timeline = (canvas.labelBoxes ?? []).map(b => ({
-            ...b,
-            left: b.left + origin.left,
-            right: b.right + origin.left,
-            top: b.top + origin.top,
-            bottom: b.bottom + origin.top,
-        }))
-        return { viewportWidth, scrollWidth: document.documentElement.scrollWidth, controlsOff, texts, timeline }
+        const onPage = (boxes: Box[] = []) =>
+            boxes.map(b => ({ ...b, left: b.left + origin.left, right: b.right + origin.left, top: b.top + origin.top, bottom: b.bottom + origin.top }))
+        const panels = [...document.querySelectorAll<HTMLElement>("[data-build]")].map(el => {
+            const r = el.getBoundingClientRect()
+            return { build: el.dataset.build ?? "", left: r.left, top: r.top, right: r.right }
+        })
+        // a placeholder's text, measured in its field's font, against the room inside the field
+        const measure = document.createElement("canvas").getContext("2d")!
+        const cutPlaceholders = [...document.querySelectorAll<HTMLInputElement>("input[placeholder]")].flatMap(input => {
+            const style = getComputedStyle(input)
+            measure.font = style.font
+            const text = measure.measureText(input.placeholder).width
+            const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight)
+            const build = input.closest<HTMLElement>("[data-build]")?.dataset.build
+            return text <= room ? [] : [`${build}: "${input.placeholder}" is ${Math.round(text)} px, in ${Math.round(room)} px`]
+        })
+        return {
+            viewportWidth,
+            scrollWidth: document.documentElement.scrollWidth,
+            controlsOff,
+            texts,
+            timeline: onPage(canvas.labelBoxes),
+            marks: onPage(canvas.markBoxes),
+            panels,
+            cutPlaceholders,
+        }
     }, CONTROLS)
 }
 
@@ -154,8 +185,32 @@ function overlaps(boxes: Box[]): string[] {
     return found
 }
 
-/** Checks the page at a screen size: no sideways scroll, every control on the screen, no two labels overlapping. */
-async function checkLayout(size: { width: number; height: number }) {
+/** The page's layout once `holds` (polled: the timeline draws on its own time); fails after `timeout`. */
+async function layoutWhen(holds: (seen: Layout) => boolean, what: string, timeout = WITHIN_MS): Promise<Layout> {
+    const until = Date.now() + timeout
+    for (;;) {
+        const seen = await layout()
+        if (holds(seen)) return seen
+        if (Date.now() > until) throw new Error(`not within ${timeout} ms: ${what}`)
+        await page.waitForTimeout(100)
+    }
+}
+
+/** Pairs of a label and a mark (of the timeline) that overlap. */
+function labelsOnMarks(labels: Box[], marks: Box[]): string[] {
+    const slack = 0.5
+    return labels.flatMap(a =>
+        marks
+            .filter(b => a.left + slack < b.right && b.left + slack < a.right && a.top + slack < b.bottom && b.top + slack < a.bottom)
+            .map(b => `label "${a.text}" on the mark of a ${b.text} at ${Math.round(b.left)},${Math.round(b.top)}`),
+    )
+}
+
+/**
+ * Checks the page at a screen size: no sideways scroll, every control on the screen, no two labels overlapping,
+ * no placeholder cut off; the panels side by side (`"row"`) or one under the other (`"column"`).
+ */
+async function checkLayout(size: { width: number; height: number }, panels: "row" | "column") {
     await page.setViewportSize(size)
     // the timeline drawn at the new width, and a few frames more
     await page.waitForFunction(() => {
@@ -169,12 +224,21 @@ async function checkLayout(size: { width: number; height: number }) {
     expect(seen.controlsOff).toEqual([])
     expect(seen.texts.length).toBeGreaterThan(50)
     expect(overlaps(seen.texts)).toEqual([])
-    expect(seen.timeline.filter(b => b.text === "superloop" || b.text === "async")).toHaveLength(2)
+    expect(seen.timeline.filter(b => (BUILDS as string[]).includes(b.text)).map(b => b.text)).toEqual(BUILDS)
     expect(overlaps(seen.timeline)).toEqual([])
+    expect(labelsOnMarks(seen.timeline, seen.marks)).toEqual([])
     for (const box of seen.timeline) expect(box.right, box.text).toBeLessThanOrEqual(seen.viewportWidth)
-    for (const selector of ["#press", "#timeline", `${panel("async")} [data-flood]`]) {
+    for (const selector of ["#press", "#timeline", ...BUILDS.map(build => `${panel(build)} [data-flood]`)]) {
         await expect(page.locator(selector).isVisible(), selector).resolves.toBe(true)
     }
+    expect(seen.cutPlaceholders).toEqual([])
+    expect(seen.panels.map(p => p.build)).toEqual(BUILDS)
+    seen.panels.forEach((p, i) => {
+        if (i === 0) return
+        const before = seen.panels[i - 1]
+        if (panels === "row") expect({ top: p.top, after: p.left > before.right }, p.build).toEqual({ top: before.top, after: true })
+        else expect(p.top, p.build).toBeGreaterThan(before.top)
+    })
     return seen
 }
 
@@ -208,7 +272,7 @@ beforeAll(async () => {
     page = browser.pages()[0] ?? (await browser.newPage())
     page.on("pageerror", e => pageErrors.push(e.message))
     page.on("console", m => {
-        if (m.type() === "error") pageErrors.push(m.text())
+        if (m.type() === "error" && !(serverStopped && /ERR_CONNECTION_REFUSED/.test(m.text()))) pageErrors.push(m.text())
     })
     page.on("request", r => {
         requests.push(r.url())
@@ -225,7 +289,29 @@ afterAll(async () => {
 }, 60_000)
 
 describe("npm start: the page in Chromium", () => {
-    test("a click on the button presses both builds: each sends REQ, and the automatic peer's reply gives ACK", async () => {
+    test("one panel per build the server lists: its name, style and summary, in its colour; the limits typed in come from the server", async () => {
+        const shown = await page.locator("[data-build]").evaluateAll(panels =>
+            panels.map(el => ({
+                name: el.querySelector("[data-name]")?.textContent,
+                style: el.querySelector("[data-style]")?.textContent,
+                summary: el.querySelector("[data-summary]")?.textContent,
+                colour: getComputedStyle(el).borderTopColor,
+            })),
+        )
+        const rgb = (hex: string) => `rgb(${[1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`
+        expect(shown).toEqual(BUILD_LIST.map(b => ({ name: b.name, style: b.style, summary: b.summary.replaceAll("`", ""), colour: rgb(b.color) })))
+        expect(await page.locator("#title").textContent()).toBe(BUILDS.join(" vs "))
+        for (const build of BUILDS) {
+            const field = (selector: string) => page.locator(`${panel(build)} ${selector}`)
+            for (const [key, limit] of Object.entries(PEER_LIMITS)) {
+                expect(await field(`[data-peer="${key}"]`).evaluate((input: HTMLInputElement) => [input.min, input.max])).toEqual([String(limit.min), String(limit.max)])
+            }
+            expect(await field("[data-flood-seconds]").getAttribute("max")).toBe(String(FLOOD_SECONDS.max))
+            expect(await field("[data-send-text]").getAttribute("maxlength")).toBe(String(MAX_HAND_BYTES))
+        }
+    })
+
+    test("a click on the button presses every build: each sends REQ, and the automatic peer's reply gives ACK", async () => {
         await page.click("#press")
         for (const build of BUILDS) await waitForRows(build, "out", "REQ", 1)
         for (const build of BUILDS) {
@@ -238,7 +324,7 @@ describe("npm start: the page in Chromium", () => {
         }
     })
 
-    test("the space bar presses both builds too", async () => {
+    test("the space bar presses every build too", async () => {
         await page.keyboard.press("Space")
         for (const build of BUILDS) {
             await waitForRows(build, "out", "REQ", 2)
@@ -250,7 +336,7 @@ describe("npm start: the page in Chromium", () => {
         for (const build of BUILDS) expect(server.devices.get(build)!.stats().presses).toBe(2)
     })
 
-    test("with the peers set to drop every reply, a press gives TMO on both", async () => {
+    test("with the peers set to drop every reply, a press gives TMO on every build", async () => {
         for (const build of BUILDS) await setPeer(build, "dropShare", "100", 1)
         await page.click("#press")
         for (const build of BUILDS) await waitForRows(build, "out", "REQ", 3)
@@ -263,31 +349,44 @@ describe("npm start: the page in Chromium", () => {
         }
     })
 
-    test("peer settings are checked in the field, in ms and %: a refused value leaves the value in force, with a message beside it", async () => {
+    test("peer settings are checked in the field, in ms and %: a refused value leaves the value in force, with a message under the fields, which stay where they are", async () => {
         const field = (build: BuildName, setting: string) => page.locator(`${panel(build)} [data-peer="${setting}"]`)
         const message = (build: BuildName, setting: string) => page.locator(`${panel(build)} [data-message="${setting}"]`)
+        const fieldBoxes = (build: BuildName) =>
+            page.locator(`${panel(build)} [data-peer]`).evaluateAll(inputs =>
+                inputs.map(input => {
+                    const r = input.getBoundingClientRect()
+                    return { left: r.left + scrollX, top: r.top + scrollY, row: input.closest("[data-peer-fields]")!.getBoundingClientRect().height }
+                }),
+            )
         const refuse = async (build: BuildName, setting: string, typed: string) => {
             await field(build, setting).fill(typed)
             await field(build, setting).press("Enter")
             await expect.poll(() => message(build, setting).textContent()).not.toBe("")
         }
+        const before = { superloop: await fieldBoxes("superloop"), async: await fieldBoxes("async") }
         await refuse("superloop", "dropShare", "250")
-        expect(await message("superloop", "dropShare").textContent()).toBe("250 % is out of range: from 0 to 100 %; still 100 %")
+        expect(await message("superloop", "dropShare").textContent()).toBe("dropped: 250 % is out of range: from 0 to 100 %; still 100 %")
         expect(await field("superloop", "dropShare").inputValue()).toBe("100")
         expect(await field("superloop", "dropShare").getAttribute("aria-invalid")).toBe("true")
         await refuse("async", "replyDelayMs", "-5")
-        expect(await message("async", "replyDelayMs").textContent()).toBe("-5 ms is out of range: from 0 to 5000 ms; still 150 ms")
+        expect(await message("async", "replyDelayMs").textContent()).toBe("reply delay: -5 ms is out of range: from 0 to 5000 ms; still 150 ms")
         expect(await field("async", "replyDelayMs").inputValue()).toBe("150")
         await refuse("async", "corruptShare", "")
-        expect(await message("async", "corruptShare").textContent()).toBe("enter a number from 0 to 100 %; still 0 %")
+        expect(await message("async", "corruptShare").textContent()).toBe("corrupted: enter a number from 0 to 100 %; still 0 %")
         expect(server.devices.get("superloop")!.peer).toEqual({ replyDelayMs: 150, dropShare: 1, corruptShare: 0 })
         expect(server.devices.get("async")!.peer).toEqual({ replyDelayMs: 150, dropShare: 1, corruptShare: 0 })
-        // the message is beside its own field: in the same group, just below the input
-        const input = await field("async", "replyDelayMs").boundingBox()
-        const note = await message("async", "replyDelayMs").boundingBox()
-        expect(note!.y - (input!.y + input!.height)).toBeLessThan(12)
-        expect(note!.y).toBeGreaterThanOrEqual(input!.y)
-        expect(Math.abs(note!.x - input!.x)).toBeLessThan(120)
+        // no field moved, nor did the row of fields grow: the messages are under it, each naming its field
+        expect(await fieldBoxes("superloop")).toEqual(before.superloop)
+        expect(await fieldBoxes("async")).toEqual(before.async)
+        const row = await page.locator(`${panel("async")} [data-peer-fields]`).boundingBox()
+        const messages = await page.locator(`${panel("async")} [data-peer-messages]`).boundingBox()
+        expect(messages!.y).toBeGreaterThanOrEqual(row!.y + row!.height)
+        expect(messages!.y - (row!.y + row!.height)).toBeLessThan(12)
+        expect(await page.locator(`${panel("async")} [data-peer-messages] .shown`).allTextContents()).toEqual([
+            "reply delay: -5 ms is out of range: from 0 to 5000 ms; still 150 ms",
+            "corrupted: enter a number from 0 to 100 %; still 0 %",
+        ])
 
         // a value in range is taken, and the message goes
         await field("async", "replyDelayMs").fill("120")
@@ -305,12 +404,14 @@ describe("npm start: the page in Chromium", () => {
         expect(await refused.json()).toEqual({ error: "dropped must be from 0 to 100 %, not 250 %" })
     })
 
-    test("a frame sent by hand: with its checksum filled in, or a wrong one; an ERR shows", async () => {
+    test("a frame sent by hand: with its checksum filled in, or a wrong one, or as typed, as its preview (from the server) says; an ERR shows", async () => {
+        const preview = (build: BuildName) => page.locator(`${panel(build)} [data-preview]`)
         const send = async (build: BuildName, text: string, checksum: "right" | "wrong") => {
             await page.locator(`${panel(build)} [data-send-text]`).fill(text)
             await page.locator(`${panel(build)} button[value="${checksum}"]`).click()
         }
         await send("superloop", "RES,9,x", "wrong")
+        await expect.poll(() => preview("superloop").textContent()).toBe("Send: $RES,9,x*05 · with wrong checksum: $RES,9,x*5F")
         await waitForRows("superloop", "in", "RES", 3)
         expect(await rows("superloop", "in", "RES").nth(2).locator("code").textContent()).toBe("$RES,9,x*5F")
         await waitForRows("superloop", "out", "ERR", 1)
@@ -319,27 +420,34 @@ describe("npm start: the page in Chromium", () => {
         await send("async", "RES,200,x", "right")
         await waitForRows("async", "out", "ERR", 1)
         expect(await rows("async", "out", "ERR").first().locator("code").textContent()).toBe("$ERR,SEQ,200*30")
+
+        await send("eventloop", "$RES,1,x*00", "right")
+        await expect.poll(() => preview("eventloop").textContent()).toBe("Sends, as typed: $RES,1,x*00 and \\r\\n")
+        await waitForRows("eventloop", "out", "ERR", 1)
+        expect(await rows("eventloop", "out", "ERR").first().locator("code").textContent()).toBe("$ERR,CHK*29")
         for (const build of BUILDS) {
             await expect.poll(() => figure(build, "errs").textContent()).toBe("1")
             await expect(page.locator(`${panel(build)} .row.t-ERR`).first().isVisible()).resolves.toBe(true)
         }
     })
 
-    test("the timeline shows the superloop running bytecode at nearly every wakeup, the async build seldom", async () => {
+    test("the timeline shows the superloop running bytecode at nearly every wakeup, the async and event-loop builds seldom", async () => {
         const superloop = server.devices.get("superloop")!.stats()
-        const async = server.devices.get("async")!.stats()
-        expect(superloop.wakeupsPerSec).toBeGreaterThan(0)
-        expect(async.wakeupsPerSec).toBeGreaterThan(0)
-        expect(superloop.bytecodeWakeupsPerSec).toBeGreaterThan(2 * async.bytecodeWakeupsPerSec)
+        for (const build of ["async", "eventloop"] as const) {
+            const stats = server.devices.get(build)!.stats()
+            expect(stats.wakeupsPerSec).toBeGreaterThan(0)
+            expect(superloop.bytecodeWakeupsPerSec, build).toBeGreaterThan(2 * stats.bytecodeWakeupsPerSec)
+        }
         // and so does the timeline: the ticks it drew in its 3 seconds (it keeps their count for a test)
         const drawn = await page.locator("#timeline").evaluate(canvas => (canvas as HTMLCanvasElement & { drawnTicks: Record<BuildName, { ran: number; idle: number }> }).drawnTicks)
-        expect(drawn.superloop.ran + drawn.superloop.idle).toBeGreaterThan(30)
-        expect(drawn.async.ran + drawn.async.idle).toBeGreaterThan(30)
-        expect(drawn.superloop.ran).toBeGreaterThan(2 * drawn.async.ran)
-        expect(drawn.async.idle).toBeGreaterThan(drawn.async.ran)
+        for (const build of BUILDS) expect(drawn[build].ran + drawn[build].idle, build).toBeGreaterThan(30)
+        for (const build of ["async", "eventloop"] as const) {
+            expect(drawn.superloop.ran, build).toBeGreaterThan(2 * drawn[build].ran)
+            expect(drawn[build].idle, build).toBeGreaterThan(drawn[build].ran)
+        }
     })
 
-    test("a burst of presses: the timeline's labels stack in lanes or thin out, and never overlap", async () => {
+    test("a burst of presses: the timeline's labels stack in lanes or thin out, and never overlap each other or a mark", async () => {
         const reqs = await Promise.all(BUILDS.map(build => rows(build, "out", "REQ").count()))
         // ten clicks 40 ms apart (the superloop takes presses closer than its 10 ms pass as one)
         await page.evaluate(async () => {
@@ -351,12 +459,13 @@ describe("npm start: the page in Chromium", () => {
         // the peers drop every reply: four requests in flight, then ERR,BUSY (or one line of them, with a count)
         for (const [i, build] of BUILDS.entries()) await waitForRows(build, "out", "REQ", reqs[i] + 4)
         // the timeline shows events 150 ms late, and draws more slowly on a busy machine
-        const frameLabels = async () => (await layout()).timeline.filter(b => /^(REQ|ERR|TMO|ACK)$/.test(b.text)).length
-        await expect.poll(frameLabels, { timeout: WITHIN_MS }).toBeGreaterThanOrEqual(6)
-        expect(overlaps((await layout()).timeline)).toEqual([])
+        const frameLabels = (seen: Layout) => seen.timeline.filter(b => /^(REQ|ERR|TMO|ACK)$/.test(b.text)).length
+        const seen = await layoutWhen(seen => frameLabels(seen) >= 6, "6 frame labels on the timeline")
+        expect(overlaps(seen.timeline)).toEqual([])
+        expect(labelsOnMarks(seen.timeline, seen.marks)).toEqual([])
     }, 60_000)
 
-    test("a flood of garbage at line rate from the peer: ERR answers, shown as one line with a count, and OVF", async () => {
+    test("a flood of garbage at line rate from the peer: ERR answers, shown as one line with a count, and OVF; on the timeline, no label on a mark", async () => {
         await page.locator(`${panel("async")} [data-flood-seconds]`).fill("0.6")
         await page.locator(`${panel("async")} [data-flood-seconds]`).press("Enter")
         await page.locator(`${panel("async")} [data-flood]`).click()
@@ -372,6 +481,14 @@ describe("npm start: the page in Chromium", () => {
         const ovf = page.locator(`${panel("async")} .row.ovf`).first()
         await ovf.waitFor({ timeout: WITHIN_MS })
         expect(await ovf.locator("code").textContent()).toMatch(/^\$ERR,OVF,\d+\*[0-9A-F]{2}$/)
+        // the flood's answers on the timeline: close marks, their labels thinned out, none on a mark
+        const isFloodAnswer = (b: Box) => b.text === "ERR" || b.text === "OVF"
+        const seen = await layoutWhen(
+            seen => seen.marks.filter(isFloodAnswer).length >= 6 && seen.timeline.some(isFloodAnswer),
+            "6 marks of ERR or OVF on the timeline, and a label",
+        )
+        expect(labelsOnMarks(seen.timeline, seen.marks)).toEqual([])
+        expect(overlaps(seen.timeline)).toEqual([])
         await expect.poll(() => page.locator(`${panel("async")} [data-flood-status]`).textContent(), { timeout: WITHIN_MS }).toMatch(
             /^Last flood: 7,020 bytes in 0\.6 s; [\d,]+ ERR back, [\d,]+ OVF: [\d,]+ bytes discarded$/,
         )
@@ -410,16 +527,17 @@ describe("npm start: the page in Chromium", () => {
             expect(monitor.filter(line => "text" in line && line.text.includes("from-another-site"))).toEqual([])
         } finally {
             await other.close()
+            await page.bringToFront() // the page under test is the tab shown again: a hidden tab draws no frames
             await site.close()
         }
     })
 
     test("at 390×844 and 1280×800: no sideways scroll, every control on the screen, no overlapping labels; screenshots", async () => {
-        await checkLayout(PHONE)
+        await checkLayout(PHONE, "column")
         await screenshot("page-390x844.png", false)
-        await checkLayout(DESKTOP)
+        await checkLayout(DESKTOP, "row")
 
-        // the whole page at desktop width, both LEDs on while requests are in flight
+        // the whole page at desktop width, every LED on while requests are in flight
         for (const build of BUILDS) {
             await setPeer(build, "dropShare", "0", 0)
             await setPeer(build, "replyDelayMs", "800", 800)
@@ -441,6 +559,80 @@ describe("npm start: the page in Chromium", () => {
             copyFileSync(desktop, README_SCREENSHOT)
         }
     }, 90_000) // screenshots take Chromium many seconds on a busy machine
+
+    test("on a touch screen (touch and mobile emulated), the button does not mention the space bar; with a keyboard, it does", async () => {
+        const phone = await browser!.newPage()
+        try {
+            // what Playwright's hasTouch and isMobile do, which a persistent context cannot set per page
+            const devtools = await browser!.newCDPSession(phone)
+            await devtools.send("Emulation.setTouchEmulationEnabled", { enabled: true, maxTouchPoints: 5 })
+            await devtools.send("Emulation.setDeviceMetricsOverride", { ...PHONE, deviceScaleFactor: 1, mobile: true })
+            await phone.goto(server.url)
+            await phone.locator("#press:enabled").waitFor({ timeout: PAGE_LOAD_MS })
+            expect(await phone.evaluate(() => matchMedia("(hover: none) and (pointer: coarse)").matches)).toBe(true)
+            expect(await phone.locator("#press").innerText()).not.toMatch(/space/i)
+            expect(await page.locator("#press").innerText()).toMatch(/space bar/)
+        } finally {
+            await phone.close()
+            await page.bringToFront() // the page under test is the tab shown again: a hidden tab draws no frames
+        }
+    }, 60_000)
+
+    test("a second tab shares the builds: each tab says so, and both show the same counts after a press in either", async () => {
+        const shared = (tab: Page) =>
+            tab.locator("[data-build]").evaluateAll(panels =>
+                panels.map(el => ({
+                    ...Object.fromEntries(["acks", "tmos", "errs"].map(stat => [stat, el.querySelector(`[data-stat="${stat}"]`)?.textContent])),
+                    presses: /for (\d+) presses/.exec(el.querySelector("[data-vm]")?.textContent ?? "")?.[1],
+                })),
+            )
+        const second = await browser!.newPage()
+        try {
+            await second.goto(server.url)
+            await second.locator("#press:enabled").waitFor({ timeout: PAGE_LOAD_MS })
+            for (const tab of [page, second]) {
+                const notice = tab.locator("#viewers")
+                await notice.waitFor({ state: "visible", timeout: WITHIN_MS })
+                expect(await notice.textContent()).toMatch(/^Open in 2 pages: they share these builds/)
+            }
+            const presses = server.devices.get("async")!.stats().presses
+            await second.click("#press")
+            await expect.poll(async () => (await shared(page)).map(p => p.presses), { timeout: WITHIN_MS }).toEqual(BUILDS.map(() => String(presses + 1)))
+            // the same figures on both (polled: an answer may come between reading one tab and the other)
+            const both = async () => JSON.stringify(await shared(page)) === JSON.stringify(await shared(second))
+            await expect.poll(both, { timeout: WITHIN_MS }).toBe(true)
+        } finally {
+            await second.close()
+            await page.bringToFront() // the page under test is the tab shown again: a hidden tab draws no frames
+        }
+        await expect.poll(() => page.locator("#viewers").isVisible(), { timeout: WITHIN_MS }).toBe(false)
+    }, 90_000)
+
+    test("when the server stops: a banner says so, the controls are off, the figures grey out; when it is back, so are they", async () => {
+        const port = server.port
+        const controls = () =>
+            page.locator(CONTROLS).evaluateAll(elements => elements.map(e => `${e.id || e.getAttribute("data-peer") || e.textContent?.trim()}: ${(e as HTMLButtonElement).disabled ? "off" : "on"}`))
+        const everyControl = (state: "on" | "off") => async () => (await controls()).filter(c => c.startsWith("pause:") || !c.endsWith(`: ${state}`))
+        serverStopped = true
+        await server.close()
+        try {
+            await page.locator("#offline").waitFor({ state: "visible", timeout: WITHIN_MS })
+            expect(await page.locator("#offline").innerText()).toMatch(/^The server has stopped/)
+            expect(await page.locator("#connection").innerText()).toBe("no server")
+            // every control that asks the server is off (Pause only holds the timeline still); the figures are greyed
+            await expect.poll(everyControl("off")).toEqual(["pause: on"])
+            const figures = await page.locator(`${panel("async")} .figures`).evaluate(el => getComputedStyle(el).filter)
+            expect(figures).toContain("grayscale")
+            await page.keyboard.press("Space") // nothing to press: no error either
+        } finally {
+            server = await PageServer.start({ port, seed: 1 })
+        }
+        await page.locator("#offline").waitFor({ state: "hidden", timeout: WITHIN_MS })
+        serverStopped = false
+        await expect.poll(everyControl("on"), { timeout: WITHIN_MS }).toEqual(["pause: on"])
+        await page.click("#press")
+        for (const build of BUILDS) await waitForRows(build, "out", "REQ", 1)
+    }, 60_000)
 
     test("the page used nothing but its own server; no error in the page; no VM crashed", async () => {
         const origin = new URL(server.url).origin

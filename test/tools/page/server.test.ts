@@ -1,8 +1,13 @@
 // The page server over HTTP, against requests a browser or another web site could send: a real server on a free
 // port (no build booted: a request the policy lets through is answered 503 "still starting"), node:http with
 // explicit Host, Origin and Content-Type headers.
+import { readFileSync } from "node:fs"
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
+import { BUILDS, ROOT } from "../../../host/index.js"
+import { FLOOD_SECONDS } from "../../../tools/page/flood.js"
+import { MAX_HAND_BYTES } from "../../../tools/page/handSend.js"
+import { PEER_LIMITS } from "../../../tools/page/peer.js"
 import { PageServer } from "../../../tools/page/server.js"
 import { networkAddresses, tryConnect } from "../../support/network.js"
 
@@ -63,7 +68,7 @@ function expectTaken(answer: Answer) {
     expect(corsHeaders(answer)).toEqual([])
 }
 
-const ACTIONS = ["/api/press", "/api/send", "/api/flood", "/api/peer", "/api/clear"]
+const ACTIONS = ["/api/press", "/api/send", "/api/flood", "/api/peer", "/api/clear", "/api/preview"]
 const EVIL = "http://evil.example"
 
 describe("another web site cannot act on the page server", () => {
@@ -135,5 +140,49 @@ describe("the page itself, and programs on this machine, still can", () => {
         }
         expectRefused(await send("GET", "/api/events", { origin: EVIL }), /^requests from http:\/\/evil\.example/)
         expectRefused(await send("GET", "/api/state", { origin: EVIL }), /^requests from http:\/\/evil\.example/)
+    })
+})
+
+describe("what the page is made of", () => {
+    /** The page's files: index.html, and every module and style sheet it loads, followed from import to import. */
+    function pageFiles(): string[] {
+        const found = new Set<string>()
+        const visit = (path: string) => {
+            if (found.has(path)) return
+            found.add(path)
+            const text = readFileSync(`${ROOT}/tools/page/static${path}`, "utf8")
+            const links = [...text.matchAll(/(?:src|href)="(\/[\w.]+)"|from "\.(\/[\w.]+)"/g)].map(m => m[1] ?? m[2])
+            for (const link of links) if (link !== "/labels.js") visit(link)
+        }
+        visit("/index.html")
+        return [...found]
+    }
+
+    test("the server serves every file the page loads, and the label placement it shares with the charts", async () => {
+        const files = pageFiles()
+        expect(files.length).toBeGreaterThan(10)
+        for (const path of [...files, "/", "/labels.js"]) {
+            const answer = await send("GET", path, {})
+            expect(answer.status, path).toBe(200)
+            expect(answer.headers["content-type"], path).toMatch(path.endsWith(".css") ? /^text\/css/ : path.endsWith(".js") ? /^text\/javascript/ : /^text\/html/)
+        }
+        expect((await send("GET", "/server.ts", {})).status).toBe(404)
+    })
+
+    test("the hello lists the builds (from host/builds.ts) and what a person may type (from the modules that check it), so that the page writes neither", async () => {
+        const hello = JSON.parse((await send("GET", "/api/state", {})).body)
+        expect(hello.builds).toEqual(BUILDS.map(({ name, style, summary, color }) => ({ name, style, summary, color })))
+        expect(hello.limits).toEqual({ peer: PEER_LIMITS, flood: { seconds: FLOOD_SECONDS, chunkBytes: 234, everyMs: 20 }, handBytes: MAX_HAND_BYTES })
+    })
+
+    test("the hand-send preview: the lines sending would put on the link, from the code that sends them", async () => {
+        const preview = async (text: string) => {
+            const answer = await send("POST", "/api/preview", { "content-type": "application/json" }, JSON.stringify({ text }))
+            expect(answer.status, answer.body).toBe(200)
+            return JSON.parse(answer.body).preview
+        }
+        expect(await preview("RES,9,x")).toEqual({ right: "$RES,9,x*05", wrong: "$RES,9,x*5F" })
+        expect(await preview("$RES,1,x*00")).toEqual({ asTyped: "$RES,1,x*00" })
+        expect(await preview("x".repeat(MAX_HAND_BYTES + 1))).toEqual({ problem: `at most ${MAX_HAND_BYTES} characters, not ${MAX_HAND_BYTES + 1}` })
     })
 })
