@@ -28,6 +28,8 @@ let inputArrived = false
 let readingPaused = false
 /** False from a packet until PACKET_GAP_MS later while more frames wait. */
 let linkFree = true
+/** The requests in flight changed since the LED was last brought up to date. */
+let ledBehind = false
 
 // Handlers only store and wake the loop.
 button.down.subscribe(() => {
@@ -70,17 +72,20 @@ function replied(seq: number, payload: Buffer) {
 function timedOut(seq: number) {
     delete replyWaiters[seq]
     requests.close(seq)
+    ledBehind = true
     outbox.post(tmoFrame(seq))
 }
 
 function onPress() {
     if (!ready) return
     const seq = requests.open(ds.millis())
+    ledBehind = true
     if (seq === BUSY) outbox.post(errFrame("BUSY"))
     else request(seq)
 }
 
 function onInbound(inbound: Inbound) {
+    ledBehind = true
     if (typeof inbound === "string") outbox.post(errFrame(inbound))
     else if (!requests.close(inbound.seq)) outbox.post(seqErrFrame(inbound.seq))
     else if (replyWaiters[inbound.seq]) replyWaiters[inbound.seq](inbound.payload)
@@ -128,11 +133,12 @@ loop.addSelector({
     },
 })
 loop.addSelector({
-    isReady: () => {
+    isReady: () => ledBehind,
+    callback: async () => {
+        ledBehind = false
         led.follow(requests.inFlight())
-        return !led.isUpToDate()
+        await led.writeChanges()
     },
-    callback: async () => await led.writeChanges(),
 })
 
 const runLoop = async () => await loop.run()

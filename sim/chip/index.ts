@@ -32,6 +32,8 @@ export interface ChipStart {
     verbose?: boolean
     /** Model the XIP cache (off by default, so figures made without it do not move). */
     xip?: boolean
+    /** Wait until the program has sent RDY (default); a program that sends none is left booting. */
+    untilReady?: boolean
 }
 
 /** Finds the runtime and boot ROM, bundles the build (once per content), boots it, and waits for RDY. */
@@ -47,7 +49,7 @@ export async function startChip(request: ChipStart): Promise<ChipSimulation> {
         verbose: request.verbose,
         xip: request.xip,
     })
-    await sim.untilReady()
+    if (request.untilReady ?? true) await sim.untilReady()
     return sim
 }
 

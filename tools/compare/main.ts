@@ -33,7 +33,7 @@ import { CHART_FILE, chipChartSection, chipReadmeSection, loopSweepChart } from 
 import { writeSection } from "../lib/sections.js"
 
 const BUILDS = ["superloop", "async"] as const
-const EMPTY = { name: "empty", entry: "tools/compare/emptyProgram.ts" }
+const EMPTY = { name: "empty", entry: "tools/compare/programs/empty.ts" }
 const REPORTS = join(ROOT, "reports")
 /** A quick run writes apart, so it never replaces the committed figures of a full run. */
 const QUICK_REPORTS = join(REPORTS, "quick")

@@ -33,7 +33,7 @@ runMain(async () => {
     const hostOk = tsc(projectTsc, "tsconfig.json")
     if (!existsSync(DEVICESCRIPT_CORELIB)) {
         console.error("typecheck: writing DeviceScript's libraries into node_modules/@devicescript/ (devs build of an empty program)")
-        build("empty", "tools/compare/emptyProgram.ts")
+        build("empty", "tools/compare/programs/empty.ts")
     }
     const firmwareOk = tsc(devicescriptTsc, "src/tsconfig.json")
     if (!hostOk || !firmwareOk) throw new UserError(`type errors in ${[hostOk ? "" : "tools/sim/test", firmwareOk ? "" : "src/"].filter(Boolean).join(" and ")} (above)`)

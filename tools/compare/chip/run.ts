@@ -1,0 +1,214 @@
+// One run on the emulated Pico: a program booted on a runtime, measured idle, under load and over
+// presses at seeded times. Everything is emulated time, so the same job gives the same figures.
+import { readFileSync } from "node:fs"
+import { frame, seededRandom } from "../../../host/index.js"
+import {
+    ChipProfiler,
+    type ChipSimulation,
+    pressBreakdown,
+    type PressBreakdown,
+    pressStamps,
+    ramUse,
+    type RamUse,
+    readElfFunctions,
+    readElfSymbols,
+    type RuntimeFlavour,
+    startChip,
+    TimerStalls,
+    tracePresses,
+} from "../../../sim/index.js"
+import { type BuildProfile, profileWindow } from "../chipProfile.js"
+import { type XipFigures, xipMark, xipSetupAtBoot, xipWindow } from "../chipXip.js"
+import { imageOf, programName, type ChipProgram } from "./programs.js"
+
+/** The load of the busy-share window: a press every 200 ms, answered after 50 ms. */
+export const CHIP_LOAD = { pressEveryMs: 200, replyDelayMs: 50 }
+/** A press with no REQ this long after it was slept through (a lost wake-up of the released runtime). */
+export const LOST_PRESS_MS = 1000
+
+/** How the presses of a run are spaced: drawn from a seeded generator, so that presses meet the button's 9 ms poll and the loop's period at every phase. */
+export const PRESS_SCHEDULE = {
+    /** Before each press: at least the finger's own gap (40 ms), plus up to this much more. */
+    gapMs: { min: 40, spread: 40 },
+    /** The peer answers each REQ after this long. */
+    replyMs: { min: 20, spread: 40 },
+}
+
+/** What to run and measure: plain data, so a worker process can take it. */
+export interface ChipJob {
+    runtime: { flavour: RuntimeFlavour; path: string; elf?: string }
+    bootrom: string
+    program: ChipProgram
+    /** Seeds the presses' times; 0 for a run with no presses. */
+    seed: number
+    presses: number
+    /** Whether the peer answers the presses' REQs (the floor program has no replies to take). */
+    replies: boolean
+    /** Measure the idle and the loaded busy share first. */
+    windowsMs: number
+    xip: boolean
+    /** Count every instruction's cycles by function during the windows (needs the ELF). */
+    profile: boolean
+    /** Stamp each press's way through the runtime (needs the ELF). */
+    trace: boolean
+}
+
+export interface StallFigures {
+    /** Alarms the runtime set for a time already past. */
+    lostAlarms: number
+    /** Sleeps of 1 ms or more that followed one. */
+    count: number
+    longestMs: number
+    totalMs: number
+}
+
+export interface ChipRun {
+    program: string
+    runtime: RuntimeFlavour
+    seed: number
+    xip: boolean
+    imageSha256: string
+    idleBusyShare?: number
+    loadBusyShare?: number
+    /** Emulated µs from each answered press to its REQ, and from each reply to its ACK. */
+    pressToReqUs: number[]
+    resToAckUs: number[]
+    presses: number
+    lostPresses: number
+    stalls: StallFigures
+    ram?: RamUse
+    xipFigures?: XipFigures
+    profile?: BuildProfile
+    trace?: PressBreakdown[]
+    emulatedMs: number
+    wallSeconds: number
+}
+
+function boot(job: ChipJob, image: string): Promise<ChipSimulation> {
+    const files = { runtime: job.runtime.path, bootrom: job.bootrom }
+    const name = programName(job.program)
+    const untilReady = job.program.kind !== "entry" || job.program.sendsReady
+    // the image holds the runtime already: the path given is only checked, whichever runtime it is
+    return startChip({ build: { image, name }, files, xip: job.xip, untilReady })
+}
+
+/** Busy cycles over all cycles during `ms`: idle, or under CHIP_LOAD. */
+export async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
+    const before = sim.pico.time.snapshot()
+    const end = sim.now + ms
+    while (sim.now < end) {
+        if (!load) {
+            await sim.advance(end - sim.now)
+            break
+        }
+        const seen = sim.frames.length
+        await sim.press()
+        await sim.advance(CHIP_LOAD.replyDelayMs)
+        const req = sim.frames.slice(seen).find(f => f.type === "REQ")
+        if (req) await sim.inject(frame(`RES,${req.fields[1]},load`))
+        await sim.advance(Math.max(0, Math.min(end - sim.now, CHIP_LOAD.pressEveryMs - CHIP_LOAD.replyDelayMs)))
+    }
+    return sim.pico.time.busyShareSince(before)
+}
+
+/** One press and, if asked, its reply: press→REQ and RES→ACK in emulated µs, or undefined when the press got no REQ. */
+async function requestCycle(sim: ChipSimulation, next: () => number, replies: boolean, i: number) {
+    await sim.advance(PRESS_SCHEDULE.gapMs.min + next() * PRESS_SCHEDULE.gapMs.spread)
+    const seen = sim.frames.length
+    const pressedBefore = sim.pressedAt.length
+    await sim.press()
+    const reqOf = () => sim.frames.slice(seen).find(f => f.type === "REQ")
+    const since = sim.now
+    await sim.until(() => reqOf() !== undefined || sim.now - since > LOST_PRESS_MS, 2 * LOST_PRESS_MS)
+    // the finger's press goes down on the chip's clock as the host's timer fires: only known once time has run
+    const pressedAt = sim.pressedAt[pressedBefore]
+    const replyAfterMs = PRESS_SCHEDULE.replyMs.min + next() * PRESS_SCHEDULE.replyMs.spread
+    const req = reqOf()
+    if (!req) return undefined
+    const pressToReqUs = (req.at - pressedAt) * 1000
+    if (!replies) return { pressToReqUs }
+    await sim.advance(replyAfterMs)
+    const beforeReply = sim.frames.length
+    const repliedAt = sim.now
+    await sim.inject(frame(`RES,${req.fields[1]},p${i}`))
+    const ackOf = () => sim.frames.slice(beforeReply).find(f => f.type === "ACK")
+    await sim.until(() => ackOf() !== undefined, 2000, `the ACK of press ${i}`)
+    return { pressToReqUs, resToAckUs: (ackOf()!.at - repliedAt) * 1000 }
+}
+
+/** Runs one job: boots the program, then its windows and its presses. */
+export async function runChipJob(job: ChipJob): Promise<ChipRun> {
+    const started = performance.now()
+    const image = await imageOf(job.program, job.runtime.path)
+    const sim = await boot(job, image)
+    if (job.program.kind === "entry" && !job.program.sendsReady) await sim.advance(1500)
+    const stalls = new TimerStalls(sim.pico.rp2040, sim.pico.time)
+    const startMs = sim.now
+    const functions = job.profile || job.trace ? readElfFunctions(readFileSync(needElf(job))) : []
+    try {
+        const run: ChipRun = {
+            program: programName(job.program),
+            runtime: job.runtime.flavour,
+            seed: job.seed,
+            xip: job.xip,
+            imageSha256: sim.imageSha256,
+            pressToReqUs: [],
+            resToAckUs: [],
+            presses: job.presses,
+            lostPresses: 0,
+            stalls: { lostAlarms: 0, count: 0, longestMs: 0, totalMs: 0 },
+            emulatedMs: 0,
+            wallSeconds: 0,
+        }
+        if (job.windowsMs > 0) await measureWindows(sim, job, run, functions)
+        await sim.advance(1200) // the load's requests end
+        const trace = job.trace ? tracePresses(sim.pico, functions) : undefined
+        const next = seededRandom(job.seed)
+        const breakdowns: PressBreakdown[] = []
+        for (let i = 0; i < job.presses; i++) {
+            const cycle = await requestCycle(sim, next, job.replies, i)
+            if (!cycle) {
+                run.lostPresses++
+                continue
+            }
+            run.pressToReqUs.push(cycle.pressToReqUs)
+            if (cycle.resToAckUs !== undefined) run.resToAckUs.push(cycle.resToAckUs)
+            if (trace) {
+                const pressUs = sim.pressedAt.at(-1)! * 1000
+                breakdowns.push(pressBreakdown(pressStamps(trace.entries, pressUs, pressUs + cycle.pressToReqUs)))
+            }
+        }
+        trace?.stop()
+        if (trace) run.trace = breakdowns
+        const lengths = stalls.stalls.map(s => s.ms)
+        run.stalls = { lostAlarms: stalls.lostAlarms, count: lengths.length, longestMs: Math.max(0, ...lengths), totalMs: lengths.reduce((a, b) => a + b, 0) }
+        if (job.runtime.elf) run.ram = ramUse(readElfSymbols(readFileSync(job.runtime.elf)), address => sim.pico.readWord(address))
+        run.emulatedMs = sim.now - startMs
+        run.wallSeconds = (performance.now() - started) / 1000
+        return run
+    } finally {
+        sim.stop()
+    }
+}
+
+async function measureWindows(sim: ChipSimulation, job: ChipJob, run: ChipRun, functions: ReturnType<typeof readElfFunctions>) {
+    const profiler = job.profile ? new ChipProfiler(sim.pico, functions) : undefined
+    const atStart = xipMark(sim)
+    profiler?.start()
+    run.idleBusyShare = await busyShareOver(sim, job.windowsMs, false)
+    const idleProfile = profiler?.stop()
+    const afterIdle = xipMark(sim)
+    if (job.program.kind === "entry" && !job.program.sendsReady) return // nothing to press: the floors of idle CPU
+    profiler?.start()
+    run.loadBusyShare = await busyShareOver(sim, job.windowsMs, true)
+    const loadProfile = profiler?.stop()
+    const afterLoad = xipMark(sim)
+    if (idleProfile && loadProfile) run.profile = { idle: profileWindow(idleProfile), load: profileWindow(loadProfile) }
+    const xip = sim.pico.xip
+    if (xip) run.xipFigures = { ...xipSetupAtBoot(xip), idle: xipWindow(atStart!, afterIdle!), load: xipWindow(afterIdle!, afterLoad!) }
+}
+
+function needElf(job: ChipJob): string {
+    if (!job.runtime.elf) throw new Error(`the ${job.runtime.flavour} runtime has no ELF beside it: a profile and a trace need its symbols`)
+    return job.runtime.elf
+}

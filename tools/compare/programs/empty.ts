@@ -1,0 +1,2 @@
+// The baseline of idle work: the same three roles as every build, and no behaviour.
+import "../../../src/shared/roles"
