@@ -1,5 +1,5 @@
 // What a device offers to a test or a tool, whatever runs it: the VM in this process, the CLI's VM, an emulated Pico.
-import type { SentFrame } from "./frames.js"
+import { checksumHex, type SentFrame } from "./frames.js"
 
 /** Where a build runs: the DeviceScript VM in this process (virtual time), the CLI's own VM (`devs run --tcp`, real time), or the RP2040 runtime on an emulated Pico (emulated time). */
 export type HostName = "vm" | "cli-vm" | "chip"
@@ -80,4 +80,39 @@ export async function pressAndAwaitAnswer(device: Device, withinMs: number, step
     const answer = () => device.frames.slice(seen).find(f => f.type === "REQ" || f.body === "ERR,BUSY")
     while (!answer() && device.now - since < withinMs) await device.advance(stepMs)
     return { pressedAt: device.pressedAt.at(-1) ?? since, answer: answer() }
+}
+
+/** One request as a peer sees it: the press, its REQ, the reply, its ACK. */
+export interface RequestCycle {
+    pressedAt: number
+    /** Press→REQ on the device's clock; undefined when the press got no REQ in time. */
+    pressToReqMs?: number
+    /** RES→ACK, when a reply was sent. */
+    resToAckMs?: number
+}
+
+export interface RequestCycleOptions {
+    /** How long a REQ may take before the press counts as unanswered. */
+    withinMs: number
+    /** How finely time advances while waiting. */
+    stepMs?: number
+    /** Answer the REQ this long after it came (undefined: do not answer). */
+    replyAfterMs?: number
+    payload?: string
+}
+
+/** Presses, waits for the REQ and, if asked, answers it and waits (at most 2 s) for the ACK. */
+export async function requestCycle(device: Device, options: RequestCycleOptions): Promise<RequestCycle> {
+    const { withinMs, stepMs = 1, replyAfterMs, payload = "p" } = options
+    const { pressedAt, answer } = await pressAndAwaitAnswer(device, withinMs, stepMs)
+    if (answer?.type !== "REQ") return { pressedAt }
+    const cycle: RequestCycle = { pressedAt, pressToReqMs: answer.at - pressedAt }
+    if (replyAfterMs === undefined) return cycle
+    if (replyAfterMs > 0) await device.advance(replyAfterMs)
+    const seen = device.frames.length
+    const repliedAt = device.now
+    await device.inject(`$RES,${answer.fields[1]},${payload}*${checksumHex(`RES,${answer.fields[1]},${payload}`)}\r\n`)
+    const ack = () => device.frames.slice(seen).find(f => f.type === "ACK")
+    await device.until(() => ack() !== undefined, 2000, `the ACK of REQ,${answer.fields[1]}`)
+    return { ...cycle, resToAckMs: ack()!.at - repliedAt }
 }

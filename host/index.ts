@@ -19,10 +19,13 @@ export { bytes, checksumHex, frame, parseSent, type SentFrame } from "./frames.j
 export {
     firstFrameSince,
     pressAndAwaitAnswer,
+    requestCycle,
     switchesOf,
     type Device,
     type HostName,
     type LedSwitch,
     type PressAnswer,
+    type RequestCycle,
+    type RequestCycleOptions,
 } from "./device.js"
 export { seededRandom } from "./random.js"

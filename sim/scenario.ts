@@ -62,10 +62,13 @@ export async function playScenario(target: ScenarioTarget, column: string, ledCh
 }
 
 /** Prints the rows in columns: input, then one per build, by time (`decimals` for emulated fractions of a ms). */
+const MIN_COLUMN = 16
+
 export function printSideBySide(rows: Row[], columns: { name: string; title: string }[], decimals = 0) {
-    const width = 28
+    // each column as wide as its widest text, and at least MIN_COLUMN, with two spaces after it
+    const widths = columns.map(c => Math.max(MIN_COLUMN, c.title.length, ...rows.filter(r => r.column === c.name).map(r => r.text.length)) + 2)
     const timeWidth = 6 + (decimals ? decimals + 1 : 0)
-    console.log(`${"ms".padStart(timeWidth)}  ${columns.map((c, i) => (i < columns.length - 1 ? c.title.padEnd(width) : c.title)).join("")}`)
+    console.log(`${"ms".padStart(timeWidth)}  ${columns.map((c, i) => (i < columns.length - 1 ? c.title.padEnd(widths[i]) : c.title)).join("")}`)
     const stamp = (at: number) => at.toFixed(decimals)
     const times = [...new Set(rows.map(r => stamp(r.at)))].sort((a, b) => Number(a) - Number(b))
     for (const at of times) {
@@ -73,7 +76,7 @@ export function printSideBySide(rows: Row[], columns: { name: string; title: str
         const height = Math.max(...cells.map(c => c.length))
         for (let line = 0; line < height; line++) {
             const time = (line === 0 ? at : "").padStart(timeWidth)
-            console.log(`${time}  ${cells.map((c, i) => (c[line] ?? "").padEnd(i < cells.length - 1 ? width : 0)).join("")}`)
+            console.log(`${time}  ${cells.map((c, i) => (c[line] ?? "").padEnd(i < cells.length - 1 ? widths[i] : 0)).join("").trimEnd()}`)
         }
     }
 }

@@ -1,7 +1,7 @@
 // The event-loop build: the loop async/await hides, written out. Handlers only store what arrived and
 // wake the loop; each request is a chain of callbacks the loop runs, where the async build awaits.
 import * as ds from "@devicescript/core"
-import { EventLoop, type Handle } from "./eventLoop/eventLoop"
+import { EventLoop, type Handle, type Selector } from "./eventLoop/eventLoop"
 import { Arrivals, PRESS } from "./polling/arrivals"
 import { ackFrame, errFrame, rdyFrame, reqFrame, seqErrFrame, tmoFrame } from "./shared/frame"
 import { InFlightLed } from "./shared/led"
@@ -97,7 +97,9 @@ function freeLink() {
 }
 
 // The selectors: what each pass polls, and the callback it marks ready.
-loop.addSelector({
+
+/** The serial link bound: open it, and say RDY the first time. */
+const binding: Selector = {
     isReady: () => serialJustBound,
     callback: async () => {
         serialJustBound = false
@@ -105,14 +107,17 @@ loop.addSelector({
         if (!ready) outbox.post(rdyFrame("eventloop"))
         ready = true
     },
-})
-loop.addSelector({
+}
+
+// The reader: presses and received frames in the order they came; bytes are framed only while the outbox has
+// room (a backlog stays in the bounded receive buffer), and reading resumes once a packet has made room.
+const reader: Selector = {
     isReady: () => inputArrived || (readingPaused && outbox.hasRoom()),
     callback: () => {
         inputArrived = false
         readingPaused = true
         for (let handled = 0; handled < MAX_PER_PASS; handled++) {
-            // received bytes are framed only while the outbox has room; presses never wait for that
+            // presses never wait for room
             const arrival = arrivals.next(outbox.hasRoom())
             if (arrival === undefined) {
                 readingPaused = !outbox.hasRoom()
@@ -122,8 +127,10 @@ loop.addSelector({
             else onInbound(arrival)
         }
     },
-})
-loop.addSelector({
+}
+
+// The writer: one packet when the link is free; while more frames wait, the next no sooner than PACKET_GAP_MS later.
+const writer: Selector = {
     isReady: () => linkFree && outbox.waitingBytes() > 0,
     callback: async () => {
         linkFree = false
@@ -131,15 +138,22 @@ loop.addSelector({
         if (outbox.waitingBytes() > 0) loop.callLater(PACKET_GAP_MS, freeLink)
         else freeLink()
     },
-})
-loop.addSelector({
+}
+
+/** The status LED, brought up to date when the requests in flight changed. */
+const ledWriter: Selector = {
     isReady: () => ledBehind,
     callback: async () => {
         ledBehind = false
         led.follow(requests.inFlight())
         await led.writeChanges()
     },
-})
+}
+
+loop.addSelector(binding)
+loop.addSelector(reader)
+loop.addSelector(writer)
+loop.addSelector(ledWriter)
 
 const runLoop = async () => await loop.run()
 runLoop.start()

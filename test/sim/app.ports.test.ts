@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync } from "node:fs"
 import { join } from "node:path"
 import { pathToFileURL } from "node:url"
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest"
-import { type BuildName, devsCommand, programPath, ROOT } from "../../host/index.js"
+import { BUILD_NAMES, type BuildName, devsCommand, programPath, ROOT } from "../../host/index.js"
 import { TestProcess } from "../support/processes.js"
 import { tempDir } from "../support/tools.js"
 
@@ -115,7 +115,7 @@ describe("sim/app on the devs devtools bus, with the CLI's VM running a build", 
         running = []
     })
 
-    test.each<BuildName>(["superloop", "async"])(
+    test.each<BuildName>(BUILD_NAMES)(
         "%s: Enter presses → REQ → the peer's RES → ACK, the LED on then off; a $ line reaches the device",
         async build => {
             const app = startApp(["--reply-delay", "200"])

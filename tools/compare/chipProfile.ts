@@ -1,8 +1,8 @@
 // Where each build's cycles go on the emulated Pico: an idle window and a load window, by kind of work (see sim/chip/profileCategories.ts).
 import { readFileSync } from "node:fs"
-import { CATEGORY_TITLES, ChipFiles, ChipProfiler, type ChipProfile, findRuntimeElf, MissingChipFile, PROFILE_CATEGORIES, type ProfileCategory, type ProfileShares, readElfFunctions, startChip } from "../../sim/index.js"
-import { BUILD_NAMES, type BuildName, ROOT } from "../../host/index.js"
-import { busyShareOver } from "./chip.js"
+import { CATEGORY_TITLES, ChipProfiler, type ChipProfile, PROFILE_CATEGORIES, type ProfileCategory, type ProfileShares, readElfFunctions, startChip } from "../../sim/index.js"
+import { type BuildName } from "../../host/index.js"
+import { busyShareOver } from "./chip/run.js"
 
 export const PROFILE_WINDOW_MS = 2000
 export const TOP_FUNCTIONS = 30
@@ -75,32 +75,6 @@ export async function profileBuild(build: BuildName | { image: string; name: str
     } finally {
         sim.stop()
     }
-}
-
-export type ProfilesOutcome = { profiles: Record<BuildName, BuildProfile> } | { skipped: string }
-
-/** Both builds' profiles; skipped (with the one line saying why) without the runtime, the boot ROM or the runtime's ELF. */
-export async function chipProfiles(windowMs = PROFILE_WINDOW_MS): Promise<ProfilesOutcome> {
-    let runtime: string
-    try {
-        runtime = (await new ChipFiles({ projectDir: ROOT }).find()).runtime
-    } catch (e) {
-        if (e instanceof MissingChipFile) return { skipped: e.message }
-        throw e
-    }
-    const elf = findRuntimeElf(runtime)
-    if (!elf) return { skipped: `no ELF beside ${runtime} (its symbols name the functions): set DEVS_RP2040_ELF` }
-    const run = { elf, files: { runtime }, windowMs }
-    const profiles = {} as Record<BuildName, BuildProfile>
-    for (const build of BUILD_NAMES) profiles[build] = await profileBuild(build, run)
-    return { profiles }
-}
-
-/** The `chip.profile` key of reports/compare.json: `{superloop,async}.{idle,load}`, each the shares (adding up to 1). */
-export function profileJson(outcome: ProfilesOutcome) {
-    if ("skipped" in outcome) return { skipped: outcome.skipped }
-    const shares = (p: BuildProfile) => ({ idle: p.idle.shares, load: p.load.shares })
-    return { superloop: shares(outcome.profiles.superloop), async: shares(outcome.profiles.async) }
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`

@@ -1,7 +1,5 @@
-// The on-chip figures with the XIP cache model and without: how far the absolute numbers move, and whether the builds' differences do.
+// What the XIP cache model saw during a run: the SSI setup it was told at boot, and its reads and misses over a window.
 import { type ChipSimulation, type CpuUse, type LineFill, type SsiXipRegisters, type XipTiming, type XipUse } from "../../sim/index.js"
-import { BUILD_NAMES, type BuildName } from "../../host/index.js"
-import { type ChipBuildFigures, chipSettings, measureBuild } from "./chip.js"
 import { round } from "../lib/stats.js"
 
 export interface XipWindow {
@@ -21,9 +19,6 @@ export interface XipFigures {
     idle: XipWindow
     load: XipWindow
 }
-
-/** Both builds on one runtime, each without the model (as every other chip figure) and with it. */
-export type XipRuntimeFigures = Record<BuildName, { off: ChipBuildFigures; on: ChipBuildFigures }>
 
 /** The XIP and CPU counters at one moment, when the chip has the XIP model. */
 export interface XipMark {
@@ -55,22 +50,4 @@ export function xipSetupAtBoot(xip: XipTiming): Pick<XipFigures, "registers" | "
     const hex = (v: number) => `0x${v.toString(16).padStart(8, "0")}`
     const registers = Object.fromEntries(Object.entries(setup.registers).map(([k, v]) => [k, hex(v)])) as XipFigures["registers"]
     return { registers, lineFill: setup.lineFill }
-}
-
-/** Each build on each runtime (name: path), without the XIP model and with it. */
-export async function xipComparison(quick: boolean, runtimes: Record<string, string>, progress: (m: string) => void): Promise<Record<string, XipRuntimeFigures>> {
-    const s = chipSettings(quick)
-    const result: Record<string, XipRuntimeFigures> = {}
-    for (const [name, runtime] of Object.entries(runtimes)) {
-        const figures: Partial<XipRuntimeFigures> = {}
-        for (const build of BUILD_NAMES) {
-            progress(`${name} runtime, ${build}: without the XIP model`)
-            const off = await measureBuild(build, s, undefined, progress, { runtime })
-            progress(`${name} runtime, ${build}: with the XIP model`)
-            const on = await measureBuild(build, s, undefined, progress, { runtime, xip: true })
-            figures[build] = { off, on }
-        }
-        result[name] = figures as XipRuntimeFigures
-    }
-    return result
 }

@@ -1,47 +1,39 @@
-// `npm run compare [-- --quick]`: both builds through the same scenarios, side by side.
+// `npm run compare [-- --quick] [--chip-only]`: every build through the same scenarios, in the VM and on an emulated Pico.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { build, buildAll, ROOT } from "../../host/index.js"
+import { build, buildAll, BUILD_NAMES, type BuildName, ROOT } from "../../host/index.js"
 import { runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
+import { writeSection } from "../lib/sections.js"
+import { median, percentile, round } from "../lib/stats.js"
 import { bytecodeFigures } from "./bytecode.js"
 import { barChart, distributionChart, timelineChart } from "./charts.js"
+import { chipPart, type ChipOutcome } from "./chip/part.js"
+import { chipJson, chipTablesSection, PROFILE_CHART_FILE, profileDetails, profileSection, sweepChart, SWEEP_CHART_FILE, sweepSection, traceSection, xipSection } from "./chip/report.js"
+import { findingSection, headlineSection } from "./headline.js"
 import type { LatencySample } from "./latency.js"
+import { profileChart } from "./profileChart.js"
 import { realTimeLatencies, type RealTimeMode } from "./realtime.js"
-import {
-    type BuildReport,
-    renderMarkdown,
-    renderReadmeSection,
-    renderTerminalTable,
-    type Report,
-    toJson,
-} from "./report.js"
-import {
-    burst,
-    heapFigures,
-    idleAndLoadRates,
-    type Instrumentation,
-    LOAD,
-    maxSteadyRate,
-    timeline,
-    virtualLatencies,
-} from "./scenarios.js"
-import { median, percentile, round } from "../lib/stats.js"
+import { type BuildReport, renderMarkdown, renderTerminalTable, renderVmSection, type Report, toJson } from "./report.js"
+import { burst, heapFigures, idleAndLoadRates, type Instrumentation, LOAD, maxSteadyRate, timeline, virtualLatencies } from "./scenarios.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../overload/floods.js"
-import { chipComparison, chipJson, type ChipOutcome } from "./chip.js"
-import { CHART_FILE, chipChartSection, chipReadmeSection, loopSweepChart } from "./chipReport.js"
-import { writeSection } from "../lib/sections.js"
 
-const BUILDS = ["superloop", "async"] as const
 const EMPTY = { name: "empty", entry: "tools/compare/programs/empty.ts" }
 const REPORTS = join(ROOT, "reports")
 /** A quick run writes apart, so it never replaces the committed figures of a full run. */
 const QUICK_REPORTS = join(REPORTS, "quick")
 const README = join(ROOT, "README.md")
-const COMPARE_HELP = [
-    "Measures both builds through the same scenarios (size, heap, VM work, latency, steady rates, a burst) and writes",
-    "reports/compare.md, compare.json, the charts and the README's table.",
-    "  --quick   a shorter run into reports/quick/ (its sampled figures are not comparable with a full run's)",
+const COMPARISON_DOC = join(ROOT, "docs", "comparison.md")
+const CHIP_DOC = join(ROOT, "docs", "chip.md")
+const USAGE = "usage: npm run compare [-- --quick] [--chip-only]"
+const HELP = [
+    "Measures every build through the same scenarios, in the VM (size, heap, VM work, latency, steady rates, a burst,",
+    "floods) and on an emulated Pico with each runtime (idle CPU, press→REQ over seeded presses, the floors, the LOOP_MS",
+    "sweep, the XIP cache model, a profile and a trace). A full run writes reports/, docs/comparison.md, docs/chip.md and",
+    "the README's headline; it says so when it is done.",
+    "  --quick      a shorter run into reports/quick/ only (its sampled figures are not comparable with a full run's)",
+    "  --chip-only  only the emulated Pico's part (needs the RP2040 runtime and boot ROM: see docs/chip.md); it goes",
+    "               into reports/compare.json beside the VM figures already there, and into docs/chip.md and the headline",
 ].join("\n")
 
 interface Settings {
@@ -61,7 +53,7 @@ function settings(quick: boolean): Settings {
               quick,
               idleSeconds: 30,
               virtualCycles: 200,
-              realCycles: 200,
+              realCycles: 100,
               rateSeconds: 10,
               rateLadder: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 125, 150, 200],
               burstPresses: 20,
@@ -102,61 +94,25 @@ function latencyChart(title: string, samples: Record<string, LatencySample[]>) {
     return distributionChart(
         `${title}: press→REQ and RES→ACK (ms)`,
         "ms",
-        BUILDS.flatMap(name => [
+        BUILD_NAMES.flatMap(name => [
             { label: `${name} press→REQ`, series: name, samples: samples[name].map(x => x.pressToReqMs) },
             { label: `${name} RES→ACK`, series: name, samples: samples[name].map(x => x.resToAckMs) },
         ]),
     )
 }
 
-/** The on-chip part: its chart, its key in compare.json, and (full runs) its README sections. */
-async function chipPart(quick: boolean, out: string, json: Record<string, unknown>): Promise<ChipOutcome> {
-    progress(`on an emulated Pico${quick ? " (quick: fewer presses, no LOOP_MS sweep)" : ""}`)
-    const chip = await chipComparison(quick, progress)
-    if ("skipped" in chip) progress(`  skipped: ${chip.skipped}`)
-    else if (chip.report.loopSweep.length) writeFileSync(join(out, CHART_FILE), loopSweepChart(chip.report))
-    json.chip = chipJson(chip)
-    if (!quick) {
-        writeSection(README, "chip", chipReadmeSection(chip, new Date().toISOString()))
-        writeSection(README, "chip-chart", chipChartSection(chip))
-    }
-    return chip
-}
-
-/** `--chip-only`: reruns the on-chip part alone and puts it into the existing compare.json. */
-async function chipOnly(quick: boolean) {
-    const out = quick ? QUICK_REPORTS : REPORTS
-    mkdirSync(out, { recursive: true })
-    const path = join(out, "compare.json")
-    const json = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {}
-    await chipPart(quick, out, json)
-    writeFileSync(path, JSON.stringify(json, null, 2) + "\n")
-    progress(`done: ${relative(ROOT, path)} (chip)${quick ? "" : ", README.md"}`)
-}
-
-async function main() {
-    const options = parseOptions(process.argv.slice(2), { quick: "flag", "chip-only": "flag" }, "usage: npm run compare [-- --quick] [--chip-only]", COMPARE_HELP)
-    if (options["chip-only"]) return chipOnly(options.quick ?? false)
-    const s = settings(options.quick ?? false)
-    progress(`${s.quick ? "quick" : "full"} run: building both builds and an empty program`)
-    buildAll([...BUILDS])
-    build(EMPTY.name, EMPTY.entry)
+/** The VM's part on virtual time: every build's figures but the real-time ones, the timeline, and the floods of rule 10. */
+async function vmPart(s: Settings) {
     // binaryen and TypeScript take seconds to load: only now, so that the first line comes at once
     progress("loading binaryen (to instrument the VM) and TypeScript (to count source lines)")
-    const [{ vmInstrumentation }, { OWN_SOURCES, sourceSize }] = await Promise.all([import("../../sim/instrumentedVm.js"), import("./sourceSize.js")])
+    const [{ vmInstrumentation }, { sourceSizes }] = await Promise.all([import("../../sim/instrumentedVm.js"), import("./sourceSize.js")])
     const instrumentation: Instrumentation = await vmInstrumentation()
-
-    const report: Report = { generatedAt: new Date().toISOString(), quick: s.quick, settings: s, builds: {}, charts: [] } as unknown as Report
-    if (s.quick) report.quickDifferences = quickDifferences(s, settings(false))
-    const realSamples: Record<RealTimeMode, Record<string, LatencySample[]>> = { isolated: {}, backToBack: {} }
+    const sources = sourceSizes()
 
     progress("empty program: idle VM work")
     const emptyIdle = (await idleAndLoadRates(EMPTY.name, instrumentation, s.idleSeconds, false)).idle
-
-    for (const name of BUILDS) {
-        progress(`${name}: bytecode and source size`)
-        const bytecode = bytecodeFigures(name)
-        const source = sourceSize(OWN_SOURCES[name])
+    const builds = {} as Record<BuildName, BuildReport>
+    for (const name of BUILD_NAMES) {
         progress(`${name}: heap, idle and with 1 to 4 requests in flight`)
         const heap = await heapFigures(name, instrumentation)
         progress(`${name}: VM work over ${s.idleSeconds} s idle and ${s.idleSeconds} s of load`)
@@ -169,57 +125,148 @@ async function main() {
         )
         progress(`${name}: a burst of ${s.burstPresses} presses`)
         const burstResult = await burst(name, instrumentation, s.burstPresses)
-        report.builds[name] = { bytecode, source, heap, idle, load: load!, virtual, rate, burst: burstResult } as BuildReport
-    }
-    report.builds.empty = { idle: emptyIdle }
-
-    for (const mode of ["isolated", "backToBack"] as const) {
-        progress(`real time, ${mode}: ${s.realCycles} cycles per build, builds taking turns`)
-        realSamples[mode] = await realTimeLatencies([...BUILDS], mode, s.realCycles, done => {
-            if (done % Math.max(10, Math.floor(s.realCycles / 5)) === 0) progress(`  ${done}/${s.realCycles}`)
-        })
-    }
-    for (const name of BUILDS) {
-        report.builds[name].real = { isolated: realFigures(realSamples.isolated[name]), backToBack: realFigures(realSamples.backToBack[name]) }
+        const real = { isolated: { pressToReq: { median: 0, p99: 0 }, resToAck: { median: 0, p99: 0 } }, backToBack: { pressToReq: { median: 0, p99: 0 }, resToAck: { median: 0, p99: 0 } } }
+        builds[name] = { bytecode: bytecodeFigures(name), source: sources.builds[name], heap, idle, load: load!, virtual, rate, burst: burstResult, real }
     }
 
     progress("timeline of one scenario")
     const windowMs = 600
-    const lines = await Promise.all(BUILDS.map(name => timeline(name, instrumentation, windowMs)))
+    const lines = await Promise.all(BUILD_NAMES.map(name => timeline(name, instrumentation, windowMs)))
 
     progress("overload: floods per build (rule 10 of docs/protocol.md)")
-    const overload = await overloadFigures(BUILDS, instrumentation, s.quick, progress)
+    const overload = await overloadFigures(BUILD_NAMES, instrumentation, s.quick, progress)
 
-    const out = s.quick ? QUICK_REPORTS : REPORTS
-    mkdirSync(out, { recursive: true })
     const charts: Record<string, string> = {
-        "latency-isolated.svg": latencyChart("Real time, isolated stimuli", realSamples.isolated),
-        "latency-back-to-back.svg": latencyChart("Real time, back-to-back stimuli", realSamples.backToBack),
         "idle-cost.svg": barChart("Idle VM work: instructions per second", "instr/s", [
-            ...BUILDS.map(name => ({ label: name, value: report.builds[name].idle.instructionsPerSec, series: name })),
+            ...BUILD_NAMES.map(name => ({ label: name, value: builds[name].idle.instructionsPerSec, series: name })),
             { label: "empty program", value: emptyIdle.instructionsPerSec, series: "empty" },
         ]),
         "timeline.svg": timelineChart(
             `When the VM ran: two presses, the peer answering after 120 ms (virtual time, ${windowMs} ms)`,
             windowMs,
             lines[0].events,
-            BUILDS.map((name, i) => ({ label: name, series: name, wakeups: lines[i].wakeups, frames: lines[i].frames })),
+            BUILD_NAMES.map((name, i) => ({ label: name, series: name, wakeups: lines[i].wakeups, frames: lines[i].frames })),
         ),
     }
+    const report: Report = {
+        generatedAt: new Date().toISOString(),
+        quick: s.quick,
+        ...(s.quick ? { quickDifferences: quickDifferences(s, settings(false)) } : {}),
+        durationSeconds: 0,
+        settings: s,
+        load: LOAD,
+        builds,
+        empty: { idle: emptyIdle },
+        sharedSource: sources.shared,
+        charts: [],
+    }
+    return { report, overload, charts }
+}
+
+/**
+ * The VM on the wall clock, with isolated and with back-to-back stimuli, the builds taking turns: last, alone,
+ * so that nothing else competes for the machine while it runs.
+ */
+async function realTimePart(s: Settings, report: Report, charts: Record<string, string>) {
+    const realSamples: Record<RealTimeMode, Record<string, LatencySample[]>> = { isolated: {}, backToBack: {} }
+    for (const mode of ["isolated", "backToBack"] as const) {
+        progress(`real time, ${mode === "isolated" ? "isolated stimuli" : "back-to-back stimuli"}: ${s.realCycles} cycles per build, the builds taking turns`)
+        realSamples[mode] = await realTimeLatencies(BUILD_NAMES, mode, s.realCycles, done => {
+            if (done % Math.max(10, Math.floor(s.realCycles / 5)) === 0) progress(`  ${done}/${s.realCycles}`)
+        })
+    }
+    for (const name of BUILD_NAMES) report.builds[name].real = { isolated: realFigures(realSamples.isolated[name]), backToBack: realFigures(realSamples.backToBack[name]) }
+    charts["latency-isolated.svg"] = latencyChart("Real time, isolated stimuli", realSamples.isolated)
+    charts["latency-back-to-back.svg"] = latencyChart("Real time, back-to-back stimuli", realSamples.backToBack)
+}
+
+/** The on-chip part: its figures into `json.chip`, its charts into `out`. */
+async function chipFigures(quick: boolean, out: string, json: Record<string, unknown>): Promise<ChipOutcome> {
+    progress(`on an emulated Pico${quick ? " (quick: 1 seed of 20 presses, no sweep, XIP, profile or trace)" : ""}`)
+    const chip = await chipPart(quick, progress)
+    if ("skipped" in chip) {
+        progress(`  skipped: ${chip.skipped}`)
+        json.chip = { skipped: chip.skipped }
+        return chip
+    }
+    for (const note of chip.notes) progress(`  note: ${note}`)
+    json.chip = { ...chipJson(chip.figures, chip.settings), wallSeconds: round(chip.wallSeconds, 1), notes: chip.notes }
+    if (chip.settings.loopSweepMs.length) writeFileSync(join(out, SWEEP_CHART_FILE), sweepChart(chip.figures))
+    if (chip.figures.profile) {
+        const rows = BUILD_NAMES.flatMap(b => (["idle", "load"] as const).map(w => ({ label: `${b}, ${w}`, shares: chip.figures.profile![b][w].shares })))
+        writeFileSync(join(out, PROFILE_CHART_FILE), profileChart("Where the cycles go on the chip (runtime with the timer fix)", rows))
+        writeFileSync(join(out, "chip-profile.md"), profileDetails(chip.figures))
+    }
+    return chip
+}
+
+/** A full run's words: docs/chip.md's sections from the chip part. */
+function writeChipDoc(chip: ChipOutcome) {
+    if ("skipped" in chip) {
+        writeSection(CHIP_DOC, "chip", `Not measured in the latest run: ${chip.skipped}`)
+        return
+    }
+    const meta = { date: new Date().toISOString().slice(0, 10), command: "npm run compare", wallSeconds: chip.wallSeconds }
+    writeSection(CHIP_DOC, "chip", [chipTablesSection(chip.figures, chip.settings, meta), ...chip.notes].join("\n"))
+    writeSection(CHIP_DOC, "chip-sweep", sweepSection(chip.figures, chip.settings))
+    writeSection(CHIP_DOC, "chip-profile", profileSection(chip.figures))
+    writeSection(CHIP_DOC, "chip-trace", traceSection(chip.figures))
+    writeSection(CHIP_DOC, "chip-xip", xipSection(chip.figures))
+}
+
+function readJson(path: string): Record<string, unknown> {
+    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {}
+}
+
+/** `--chip-only`: the on-chip part alone, put into the existing compare.json. */
+async function chipOnly(quick: boolean) {
+    const out = quick ? QUICK_REPORTS : REPORTS
+    mkdirSync(out, { recursive: true })
+    const path = join(out, "compare.json")
+    const json = readJson(path)
+    const chip = await chipFigures(quick, out, json)
+    writeFileSync(path, JSON.stringify(json, null, 2) + "\n")
+    if (!quick) {
+        writeChipDoc(chip)
+        writeSection(README, "headline", headlineSection(json))
+        writeSection(COMPARISON_DOC, "finding", findingSection(json))
+    }
+    progress(`done in ${elapsedSeconds().toFixed(0)} s: ${relative(ROOT, path)} (chip)${quick ? "" : ", docs/chip.md, docs/comparison.md, README.md"}`)
+}
+
+async function main() {
+    const options = parseOptions(process.argv.slice(2), { quick: "flag", "chip-only": "flag" }, USAGE, HELP)
+    const quick = options.quick ?? false
+    if (options["chip-only"]) return chipOnly(quick)
+    const s = settings(quick)
+    const out = quick ? QUICK_REPORTS : REPORTS
+    mkdirSync(out, { recursive: true })
+    progress(`${s.quick ? "quick" : "full"} run: building ${BUILD_NAMES.join(", ")} and an empty program`)
+    buildAll(BUILD_NAMES)
+    build(EMPTY.name, EMPTY.entry)
+    // the chip's jobs run in worker processes while this one measures the VM on virtual time: neither's figures
+    // depend on the machine's speed; the real-time pass comes after both, with the machine to itself
+    const chipJson: Record<string, unknown> = {}
+    const [{ report, overload, charts }, chip] = await Promise.all([vmPart(s), chipFigures(quick, out, chipJson)])
+    await realTimePart(s, report, charts)
     for (const [file, content] of Object.entries(charts)) writeFileSync(join(out, file), content)
     report.charts = Object.keys(charts)
     report.durationSeconds = round(elapsedSeconds(), 1)
-    report.load = LOAD
-
-    const json: Record<string, unknown> = { ...toJson(report), overload }
-    writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, s.quick))
-    if (!s.quick) writeSection(README, "compare", renderReadmeSection(report))
-    if (!s.quick) recordOverload(overload, "npm run compare")
-    await chipPart(s.quick, out, json)
+    const json: Record<string, unknown> = { ...toJson(report), overload, ...chipJson }
+    json.durationSeconds = report.durationSeconds
+    writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, quick))
     writeFileSync(join(out, "compare.json"), JSON.stringify(json, null, 2) + "\n")
+    if (!quick) {
+        writeSection(COMPARISON_DOC, "vm", renderVmSection(report))
+        writeSection(COMPARISON_DOC, "finding", findingSection(json))
+        writeChipDoc(chip)
+        writeSection(README, "headline", headlineSection(json))
+        recordOverload(overload, "npm run compare")
+    }
     console.log(renderTerminalTable(report))
     const where = relative(ROOT, out)
-    progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${s.quick ? "" : ", README.md"}`)
+    const wrote = quick ? "" : ", docs/comparison.md, docs/chip.md, docs/reliability.md, README.md"
+    progress(`done in ${report.durationSeconds} s: ${where}/compare.md, ${where}/compare.json, ${where}/*.svg${wrote}`)
 }
 
 runMain(main)

@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs"
 import { basename } from "node:path"
 import { bundleEntryVariant, findRuntimeElf, readElfFunctions, readElfSymbols, rearmTickBeforeSleep, startChip, superloopVariantImage, TimerStalls, PRESS_STAGES, pressBreakdown, pressStamps, type PressBreakdown, STAGE_TITLES, summarizeBreakdowns, tracePresses } from "../../sim/index.js"
-import { type BuildName } from "../../host/index.js"
-import { busyShareOver, requestCycle } from "./chip.js"
+import { type BuildName, requestCycle } from "../../host/index.js"
+import { busyShareOver } from "./chip/run.js"
 
 const IDLE_MS = 1000
 
@@ -57,10 +57,11 @@ export async function traceRun(c: TraceConfig, presses: number, progress: (m: st
         const trace = tracePresses(sim.pico, functions)
         const breakdowns: PressBreakdown[] = []
         for (let i = 0; i < presses; i++) {
-            const cycle = await requestCycle(sim, i)
-            if (!cycle) continue
-            const pressUs = sim.button.pressedAt.at(-1)! * 1000
-            breakdowns.push(pressBreakdown(pressStamps(trace.entries, pressUs, pressUs + cycle.pressToReqUs)))
+            await sim.advance(120 + ((i * 37) % 97))
+            const cycle = await requestCycle(sim, { withinMs: 1000, replyAfterMs: 20 + ((i * 13) % 41), payload: `p${i}` })
+            if (cycle.pressToReqMs === undefined) continue
+            const pressUs = cycle.pressedAt * 1000
+            breakdowns.push(pressBreakdown(pressStamps(trace.entries, pressUs, pressUs + cycle.pressToReqMs * 1000)))
             if ((i + 1) % 25 === 0) progress(`  ${label(c)}: ${i + 1} presses`)
         }
         trace.stop()

@@ -124,7 +124,7 @@ export async function virtualLatencies(build: string, instrumentation: Instrumen
     const samples: LatencySample[] = []
     for (let i = 0; i < cycles; i++) {
         await run.sim.advance(200 + (i % 10) + (i % 7) / 7)
-        samples.push(await requestCycle(run.sim, i, 0.25))
+        samples.push(await requestCycle(run.sim, 0.25))
     }
     run.stop()
     const worst = (key: keyof LatencySample) => Math.max(...samples.map(s => s[key]))

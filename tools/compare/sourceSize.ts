@@ -1,14 +1,24 @@
-// Source size of each build's own code: lines of code and decision points, counted on the TypeScript syntax tree.
+// Source size of each build's code: lines of code and decision points, counted on the TypeScript syntax tree,
+// for the files only that build compiles, those it shares with another build, and those every build shares
+// (read from the imports of each entry point: tools/lib/firmwareSources.ts).
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import ts from "typescript"
-import { ROOT } from "../../host/index.js"
+import { BUILD_NAMES, type BuildName, ROOT } from "../../host/index.js"
+import { filesByOwner } from "../lib/firmwareSources.js"
 
-/** The files that belong to one build only; the shared modules are counted once, apart. */
-export const OWN_SOURCES: Record<string, string[]> = {
-    superloop: ["src/mainSuperloop.ts", "src/polling/arrivals.ts"],
-    async: ["src/mainAsync.ts", "src/async/replies.ts", "src/async/sender.ts", "src/async/ledInBackground.ts"],
-    shared: ["src/shared/frame.ts", "src/shared/receiveBuffer.ts", "src/shared/requests.ts", "src/shared/outbox.ts", "src/shared/roles.ts", "src/shared/led.ts"],
+export interface BuildSources {
+    /** Only this build compiles these. */
+    own: SourceSize
+    /** This build and another (not all) compile these. */
+    sharedWithSome: SourceSize
+}
+
+/** Each build's own and partly shared files, and the files every build compiles. */
+export function sourceSizes(): { builds: Record<BuildName, BuildSources>; shared: SourceSize } {
+    const owners = filesByOwner()
+    const builds = Object.fromEntries(BUILD_NAMES.map(b => [b, { own: sourceSize(owners.own[b]), sharedWithSome: sourceSize(owners.sharedBySome[b]) }])) as Record<BuildName, BuildSources>
+    return { builds, shared: sourceSize(owners.shared) }
 }
 
 export interface SourceSize {

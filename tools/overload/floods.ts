@@ -50,7 +50,7 @@ export function floodSpecs(quick: boolean): FloodSpec[] {
     ]
 }
 
-/** The method, in words, for the report and the README. */
+/** The method, in words, for the report and docs/reliability.md. */
 export function floodMethod(): string {
     return [
         `each build, fresh, gets ${CHUNK_BYTES}-byte chunks at ${LINE_RATE_BYTES_PER_SEC.toLocaleString("en-US")} bytes/s (115,200 baud, 8N1: "line rate") or 4 times that,`,
@@ -184,13 +184,17 @@ export async function overloadFigures(builds: readonly string[], instrumentation
 const BACKPRESSURE_PLACES: Record<string, { file: string; anchor: string }[]> = {
     superloop: [
         { file: "src/mainSuperloop.ts", anchor: "function handleArrivals(" },
-        { file: "src/mainSuperloop.ts", anchor: "await outbox.sendPacket()" },
+        { file: "src/mainSuperloop.ts", anchor: "if (framesToSend) {" },
     ],
     async: [
         { file: "src/mainAsync.ts", anchor: "function frameReceived(" },
         { file: "src/mainAsync.ts", anchor: "sender.onRoom(frameReceived)" },
     ],
-    "both (shared)": [
+    eventloop: [
+        { file: "src/mainEventLoop.ts", anchor: "const reader: Selector" },
+        { file: "src/mainEventLoop.ts", anchor: "const writer: Selector" },
+    ],
+    "every build (shared)": [
         { file: "src/shared/outbox.ts", anchor: "export class Outbox" },
         { file: "src/shared/receiveBuffer.ts", anchor: "export class ReceiveBuffer" },
     ],
@@ -247,7 +251,7 @@ export function renderOverloadMarkdown(rows: FloodRow[], quick: boolean): string
     ].join("\n")
 }
 
-/** Puts a full run's flood figures into reports/reliability.json and the README's "Reliability" section. */
+/** Puts a full run's flood figures into reports/reliability.json and docs/reliability.md. */
 export function recordOverload(rows: FloodRow[], command: string) {
     recordReliability("floods", { command, date: new Date().toISOString().slice(0, 10), method: floodMethod(), rows })
 }

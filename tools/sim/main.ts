@@ -1,4 +1,4 @@
-// `npm run sim`: both builds, side by side, in the real DeviceScript VM with a
+// `npm run sim`: every build, side by side, in the real DeviceScript VM with a
 // simulated button, serial peer and status LED, through one scripted scenario.
 import { DROPPED_SEQ, inputRows, playScenario, printSideBySide, REPLY_DELAY_MS, type Row, Simulation } from "../../sim/index.js"
 import { buildAll, BUILD_NAMES, type BuildName } from "../../host/index.js"
@@ -6,7 +6,7 @@ import { runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 
 const SIM_HELP = [
-    "Runs both builds in the DeviceScript VM through one scripted scenario (presses, a dropped reply, bad frames)",
+    "Runs every build in the DeviceScript VM through one scripted scenario (presses, a dropped reply, bad frames)",
     "on virtual time and prints what each sent, side by side.",
     "  --verbose    show the VM's own log",
     "  --no-build   use the builds in built/ as they are",
@@ -32,16 +32,12 @@ async function main() {
         rows.push(...buildRows)
         crashes.push(...sim.crashes().map(c => `${build}: ${c}`))
     }
-    printSideBySide(rows, [
-        { name: "input", title: "input" },
-        { name: "superloop", title: "superloop sends" },
-        { name: "async", title: "async sends" },
-    ])
+    printSideBySide(rows, [{ name: "input", title: "input" }, ...BUILD_NAMES.map(b => ({ name: b, title: `${b} sends` }))])
     if (crashes.length) {
         console.error(`\nthe VM crashed:\n${crashes.join("\n")}`)
         process.exit(1)
     }
-    console.log("\nBoth builds ran the scenario with no crash. `npm test` checks every rule; `--verbose` shows the VM's log.")
+    console.log("\nEvery build ran the scenario with no crash. `npm test` checks every rule; `--verbose` shows the VM's log.")
 }
 
 runMain(main)

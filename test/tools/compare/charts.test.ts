@@ -3,7 +3,7 @@
 // estimate: about 0.55 em per character, 1.2 em tall around the baseline.
 import { describe, expect, test } from "vitest"
 import { distributionChart, timelineChart } from "../../../tools/compare/charts.js"
-import { loopSweepChart } from "../../../tools/compare/chipReport.js"
+import { sweepChart } from "../../../tools/compare/chip/report.js"
 import { axisTicks, stackLabels, windowTicks } from "../../../tools/lib/labels.js"
 import { profileChart } from "../../../tools/compare/profileChart.js"
 
@@ -157,37 +157,42 @@ describe("label layout", () => {
 })
 
 describe("the LOOP_MS chart of the emulated Pico", () => {
-    const figures = (idleBusyShare: number, maxUs: number) => ({ idleBusyShare, pressToReqUs: { median: 0, p90: 0, p99: 0, max: maxUs } })
-    // points as close as a real sweep puts them (5 and 10 ms nearly on top of each other)
-    const report = {
-        settings: { sweepPresses: 15 },
-        async: figures(0.048, 13_650),
-        superloop: figures(0.156, 28_450),
-        loopSweep: [
-            { loopMs: 1, idleBusyShare: 0.079, worstPressToReqUs: null, lostPresses: 15 },
-            { loopMs: 2, idleBusyShare: 0.069, worstPressToReqUs: 80_092, lostPresses: 12 },
-            { loopMs: 5, idleBusyShare: 0.164, worstPressToReqUs: 23_750, lostPresses: 2 },
-            { loopMs: 10, idleBusyShare: 0.16, worstPressToReqUs: 25_505, lostPresses: 1 },
-            { loopMs: 20, idleBusyShare: 0.127, worstPressToReqUs: 29_335, lostPresses: 1 },
-            { loopMs: 50, idleBusyShare: 0.08, worstPressToReqUs: 54_349, lostPresses: 1 },
-        ],
-    } as unknown as Parameters<typeof loopSweepChart>[0]
+    const build = (idleBusyShare: number, p99Us: number, lostPresses = 0) => ({ idleBusyShare, pressToReqUs: { median: p99Us * 0.7, p99: p99Us }, lostPresses, presses: 600 })
+    const point = (loopMs: number, idleBusyShare: number, p99Us: number | null, lostPresses = 0) => ({
+        loopMs,
+        idleBusyShare,
+        pressToReqUs: p99Us === null ? null : { median: p99Us * 0.7, p99: p99Us, max: p99Us },
+        presses: 100,
+        lostPresses,
+    })
+    // points as close as a real sweep puts them (5 and 10 ms nearly on top of each other), on two runtimes
+    const runtime = (lost: number) => ({
+        builds: { superloop: build(0.055, 23_750), async: build(0.048, 14_300), eventloop: build(0.043, 19_900) },
+        loopSweep: [point(1, 0.103, lost ? null : 23_190, lost ? 100 : 0), point(2, 0.076, 23_350, lost), point(5, 0.06, 24_000), point(10, 0.055, 23_750, lost), point(20, 0.05, 31_000), point(50, 0.046, 62_000)],
+    })
+    const figures = { runtimes: { released: runtime(3), fixed: runtime(0) } } as unknown as Parameters<typeof sweepChart>[0]
 
     test("no two labels overlap, and each stays inside the chart", () => {
-        const svg = loopSweepChart(report)
-        const boxes = textBoxes(svg).filter(box => !box.text.startsWith("worst press")) // the rotated axis title
+        const svg = sweepChart(figures)
+        const boxes = textBoxes(svg).filter(box => !box.text.startsWith("press→REQ p99")) // the rotated axis title
         expect(overlapping(boxes)).toEqual([])
         for (const box of boxes) expect(box.right, box.text).toBeLessThanOrEqual(svgWidth(svg))
     })
 
+    test("a point with no REQ at all is named under the chart, not drawn at the top; lost presses are counted in the label", () => {
+        const texts = textBoxes(sweepChart(figures)).map(b => b.text)
+        expect(texts.some(t => t.includes("1 ms on the released runtime: no REQ at all"))).toBe(true)
+        expect(texts).toContain("2 ms, 3 of 100 lost")
+        expect(texts.filter(t => t === "1 ms")).toHaveLength(1)
+    })
+
     test("axis ticks sit at round values", () => {
-        const ticks = textBoxes(loopSweepChart(report))
+        const ticks = textBoxes(sweepChart(figures))
             .map(box => box.text)
             .filter(text => /^\d+$/.test(text))
             .map(Number)
         expect(ticks.length).toBeGreaterThan(4)
         for (const tick of ticks) expect([1, 2, 5].some(unit => tick % unit === 0 && Number.isInteger(tick))).toBe(true)
-        expect(ticks).toContain(90)
     })
 })
 

@@ -1,7 +1,7 @@
 // One run on the emulated Pico: a program booted on a runtime, measured idle, under load and over
 // presses at seeded times. Everything is emulated time, so the same job gives the same figures.
 import { readFileSync } from "node:fs"
-import { frame, seededRandom } from "../../../host/index.js"
+import { frame, pressAndAwaitAnswer, seededRandom } from "../../../host/index.js"
 import {
     ChipProfiler,
     type ChipSimulation,
@@ -111,29 +111,40 @@ export async function busyShareOver(sim: ChipSimulation, ms: number, load: boole
     return sim.pico.time.busyShareSince(before)
 }
 
-/** One press and, if asked, its reply: press→REQ and RES→ACK in emulated µs, or undefined when the press got no REQ. */
-async function requestCycle(sim: ChipSimulation, next: () => number, replies: boolean, i: number) {
-    await sim.advance(PRESS_SCHEDULE.gapMs.min + next() * PRESS_SCHEDULE.gapMs.spread)
-    const seen = sim.frames.length
-    const pressedBefore = sim.pressedAt.length
-    await sim.press()
-    const reqOf = () => sim.frames.slice(seen).find(f => f.type === "REQ")
-    const since = sim.now
-    await sim.until(() => reqOf() !== undefined || sim.now - since > LOST_PRESS_MS, 2 * LOST_PRESS_MS)
-    // the finger's press goes down on the chip's clock as the host's timer fires: only known once time has run
-    const pressedAt = sim.pressedAt[pressedBefore]
-    const replyAfterMs = PRESS_SCHEDULE.replyMs.min + next() * PRESS_SCHEDULE.replyMs.spread
-    const req = reqOf()
-    if (!req) return undefined
-    const pressToReqUs = (req.at - pressedAt) * 1000
-    if (!replies) return { pressToReqUs }
-    await sim.advance(replyAfterMs)
-    const beforeReply = sim.frames.length
-    const repliedAt = sim.now
-    await sim.inject(frame(`RES,${req.fields[1]},p${i}`))
-    const ackOf = () => sim.frames.slice(beforeReply).find(f => f.type === "ACK")
-    await sim.until(() => ackOf() !== undefined, 2000, `the ACK of press ${i}`)
-    return { pressToReqUs, resToAckUs: (ackOf()!.at - repliedAt) * 1000 }
+/**
+ * The presses of a run: after each seeded pause a press, and the wait for its REQ (so that each REQ is
+ * known to be its press's, even when a press is lost); the peer's reply goes out a seeded delay after the
+ * REQ while the next pause already runs. RES→ACK is read afterwards from the ACKs, by seq.
+ */
+async function pressRun(sim: ChipSimulation, job: ChipJob, run: ChipRun, trace: ReturnType<typeof tracePresses> | undefined) {
+    const next = seededRandom(job.seed)
+    const replies: { seq: string; at: number }[] = []
+    const breakdowns: PressBreakdown[] = []
+    for (let i = 0; i < job.presses; i++) {
+        await sim.advance(PRESS_SCHEDULE.gapMs.min + next() * PRESS_SCHEDULE.gapMs.spread)
+        const replyAfterMs = PRESS_SCHEDULE.replyMs.min + next() * PRESS_SCHEDULE.replyMs.spread
+        const { pressedAt, answer } = await pressAndAwaitAnswer(sim, LOST_PRESS_MS)
+        if (answer?.type !== "REQ") {
+            run.lostPresses++
+            continue
+        }
+        const pressToReqUs = (answer.at - pressedAt) * 1000
+        run.pressToReqUs.push(pressToReqUs)
+        if (trace) breakdowns.push(pressBreakdown(pressStamps(trace.entries, pressedAt * 1000, pressedAt * 1000 + pressToReqUs)))
+        if (!job.replies) continue
+        const seq = answer.fields[1]
+        sim.clock.setTimeout(() => {
+            replies.push({ seq, at: sim.now })
+            void sim.inject(frame(`RES,${seq},p${i}`))
+        }, replyAfterMs)
+    }
+    await sim.advance(PRESS_SCHEDULE.replyMs.min + PRESS_SCHEDULE.replyMs.spread + 200) // the last replies and their ACKs
+    for (const reply of replies) {
+        const ack = sim.frames.find(f => f.type === "ACK" && f.fields[1] === reply.seq && f.at >= reply.at)
+        if (!ack) throw new Error(`no ACK for the reply to REQ,${reply.seq} sent at ${reply.at.toFixed(1)} ms`)
+        run.resToAckUs.push((ack.at - reply.at) * 1000)
+    }
+    if (trace) run.trace = breakdowns
 }
 
 /** Runs one job: boots the program, then its windows and its presses. */
@@ -160,26 +171,13 @@ export async function runChipJob(job: ChipJob): Promise<ChipRun> {
             emulatedMs: 0,
             wallSeconds: 0,
         }
-        if (job.windowsMs > 0) await measureWindows(sim, job, run, functions)
-        await sim.advance(1200) // the load's requests end
-        const trace = job.trace ? tracePresses(sim.pico, functions) : undefined
-        const next = seededRandom(job.seed)
-        const breakdowns: PressBreakdown[] = []
-        for (let i = 0; i < job.presses; i++) {
-            const cycle = await requestCycle(sim, next, job.replies, i)
-            if (!cycle) {
-                run.lostPresses++
-                continue
-            }
-            run.pressToReqUs.push(cycle.pressToReqUs)
-            if (cycle.resToAckUs !== undefined) run.resToAckUs.push(cycle.resToAckUs)
-            if (trace) {
-                const pressUs = sim.pressedAt.at(-1)! * 1000
-                breakdowns.push(pressBreakdown(pressStamps(trace.entries, pressUs, pressUs + cycle.pressToReqUs)))
-            }
+        if (job.windowsMs > 0) {
+            await measureWindows(sim, job, run, functions)
+            await sim.advance(1200) // the load's requests end
         }
+        const trace = job.trace ? tracePresses(sim.pico, functions) : undefined
+        await pressRun(sim, job, run, trace)
         trace?.stop()
-        if (trace) run.trace = breakdowns
         const lengths = stalls.stalls.map(s => s.ms)
         run.stalls = { lostAlarms: stalls.lostAlarms, count: lengths.length, longestMs: Math.max(0, ...lengths), totalMs: lengths.reduce((a, b) => a + b, 0) }
         if (job.runtime.elf) run.ram = ramUse(readElfSymbols(readFileSync(job.runtime.elf)), address => sim.pico.readWord(address))

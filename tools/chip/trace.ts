@@ -1,13 +1,13 @@
-// `npx tsx tools/pressTrace.ts`: presses traced through the runtime on the emulated Pico, stage by stage (sim/chip/pressTrace.ts).
+// `npx tsx tools/chip/trace.ts`: presses traced through the runtime on the emulated Pico, stage by stage (sim/chip/pressTrace.ts).
 import { writeFileSync } from "node:fs"
-import { ChipFiles, MissingChipFile } from "../sim/index.js"
-import { type BuildName, ROOT } from "../host/index.js"
-import { runsTable, stagesTable, traceRun, type TraceResult } from "./compare/pressTraces.js"
-import { runMain, UserError } from "./lib/errors.js"
-import { parseOptions } from "./lib/options.js"
+import { ChipFiles, MissingChipFile } from "../../sim/index.js"
+import { type BuildName, ROOT } from "../../host/index.js"
+import { runsTable, stagesTable, traceRun, type TraceResult } from "../compare/pressTraces.js"
+import { runMain, UserError } from "../lib/errors.js"
+import { parseOptions } from "../lib/options.js"
 
 const USAGE =
-    "usage: npx tsx tools/pressTrace.ts [--build superloop|async] [--loop-ms N] [--entry FILE] [--runtime FILE[,FILE]] [--presses N] [--rearm] [--json FILE]\n" +
+    "usage: npx tsx tools/chip/trace.ts [--build superloop|async] [--loop-ms N] [--entry FILE] [--runtime FILE[,FILE]] [--presses N] [--rearm] [--json FILE]\n" +
     "  --build    the build to trace (default superloop)\n" +
     "  --loop-ms  the superloop's LOOP_MS for this run (a temporary variant entry); a list (1,2,10) runs each\n" +
     "  --entry    a variant entry (a .ts file importing ./frame, ./outbox... as src/main*.ts do), bundled from a temporary copy in src/\n" +
