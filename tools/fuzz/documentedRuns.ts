@@ -1,4 +1,4 @@
-// Which runs of `npm run fuzz` write the published figures (README "Reliability", reports/reliability.json):
+// Which runs of `npm run fuzz` write the published figures (docs/reliability.md, reports/reliability.json):
 // the documented ones only. Any other run prints its figures and writes nothing, so a quick try never
 // replaces a long run's figures.
 import { isEveryBuild } from "../lib/builds.js"

@@ -2,7 +2,7 @@
 // the serial input and of floods (rule 10 of docs/protocol.md), in generated cases that each start a fresh
 // device. The saved regressions are replayed first; a new failing case, shrunk, is added to
 // test/src/fuzz/regressions.json, where it fails again on its own. Only the documented runs
-// (see HELP) write what they found, passed or failed, into the README's "Reliability" section.
+// (see HELP) write what they found, passed or failed, into docs/reliability.md.
 import fc from "fast-check"
 import { Simulation } from "../../sim/index.js"
 import { buildAll, type BuildName } from "../../host/index.js"
@@ -49,7 +49,7 @@ const HELP = [
     "                (the seed in progress finishes) or a seed fails; progress by seed, then a summary of the seeds tried",
     "  --no-build    use the builds in built/ as they are",
     `A failing case is shrunk (for at most ${SHRINK_MS / 60_000} minutes), replayed once on a fresh device and added to test/src/fuzz/regressions.json.`,
-    `Only the documented runs write what they found into README.md ("Reliability") and reports/, passed or failed: \`${DOCUMENTED_RUN}\``,
+    `Only the documented runs write what they found into docs/reliability.md and reports/, passed or failed: \`${DOCUMENTED_RUN}\``,
     `(every build, default --runs and --floods, any --seed) and \`${DOCUMENTED_CAMPAIGN}\` or longer; any other run prints its figures only.`,
 ].join("\n")
 
@@ -168,17 +168,17 @@ async function fuzzSeed(builds: BuildName[], runs: number, floods: number, seed:
 
 const today = () => new Date().toISOString().slice(0, 10)
 
-/** One run of one seed, as the README's fixed-seed figures come from. */
+/** One run of one seed, as the published fixed-seed figures come from. */
 async function fuzzOnce(args: string[], builds: BuildName[], runs: number, floods: number, seed: number, publish: boolean): Promise<boolean> {
     const figures: FuzzFigures = { command: `npm run fuzz -- ${args.filter(a => a !== "--no-build").join(" ")}`.trim(), date: today(), seed, builds: {} }
     if (!args.includes("--seed")) figures.command += ` --seed ${seed}`
     const results = await fuzzSeed(builds, runs, floods, seed, { regressions: true, progress: true })
     for (const { build, figures: entry } of results) figures.builds[build] = entry
-    // the documented run is recorded, failed or not: the README says what the last one found
+    // the documented run is recorded, failed or not: docs/reliability.md says what the last one found
     if (publish) {
         recordReliability("fuzz", figures)
-        console.log("README.md: the Reliability section now shows this run")
-    } else console.log(`(not written to README.md or reports/: only \`${DOCUMENTED_RUN}\`, with its default settings, writes the published figures)`)
+        console.log("docs/reliability.md: its figures now show this run")
+    } else console.log(`(not written to docs/ or reports/: only \`${DOCUMENTED_RUN}\`, with its default settings, writes the published figures)`)
     return results.every(r => !r.inputs.failure && !r.floods.failure)
 }
 
@@ -213,8 +213,8 @@ async function campaign(args: string[], builds: BuildName[], runs: number, flood
     if (publish) {
         const command = `npm run fuzz -- ${args.filter(a => a !== "--no-build").join(" ")}`
         recordReliability("fuzzCampaign", { command, date: today(), minutes: took, seeds, builds: Object.fromEntries(totals), failure })
-        console.log("README.md: the Reliability section now shows this campaign")
-    } else console.log(`(not written to README.md or reports/: only \`${DOCUMENTED_CAMPAIGN}\` or longer writes the published figures)`)
+        console.log("docs/reliability.md: its figures now show this campaign")
+    } else console.log(`(not written to docs/ or reports/: only \`${DOCUMENTED_CAMPAIGN}\` or longer writes the published figures)`)
     return failure === undefined
 }
 

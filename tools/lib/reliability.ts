@@ -1,4 +1,4 @@
-// The README's "Reliability" figures: each command that measures some (npm run fuzz,
+// The "Reliability" figures of docs/reliability.md: each command that measures some (npm run fuzz,
 // npm run soak, npm run compare) records them in reports/reliability.json and
 // rewrites the section between <!-- reliability:start --> and <!-- reliability:end -->
 // from everything recorded there. Nothing in that section is typed by hand.
@@ -9,7 +9,7 @@ import { writeSection } from "./sections.js"
 import { FLOOD_TEST_RUNS, FLOODS_PER_CASE, SERIAL_INPUTS_PER_CASE, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
 
 export const RELIABILITY_JSON = join(ROOT, "reports", "reliability.json")
-const README = join(ROOT, "README.md")
+const RELIABILITY_DOC = join(ROOT, "docs", "reliability.md")
 
 
 export interface FuzzFigures {
@@ -98,7 +98,7 @@ export function readReliability(): ReliabilityFigures {
     return existsSync(RELIABILITY_JSON) ? (JSON.parse(readFileSync(RELIABILITY_JSON, "utf8")) as ReliabilityFigures) : {}
 }
 
-/** Records one command's figures (keeping the others') and rewrites the README section from all of them. */
+/** Records one command's figures (keeping the others') and rewrites the section of docs/reliability.md from all of them. */
 export function recordReliability<K extends keyof ReliabilityFigures>(key: K, figures: NonNullable<ReliabilityFigures[K]>): void {
     const all = { ...readReliability(), [key]: figures }
     mkdirSync(dirname(RELIABILITY_JSON), { recursive: true })
@@ -106,9 +106,9 @@ export function recordReliability<K extends keyof ReliabilityFigures>(key: K, fi
     rewriteReadme(all)
 }
 
-/** Rewrites the README section from the recorded figures (all of reports/reliability.json by default). */
+/** Rewrites the section of docs/reliability.md from the recorded figures (all of reports/reliability.json by default). */
 export function rewriteReadme(all: ReliabilityFigures = readReliability()): void {
-    writeSection(README, "reliability", renderReliability(all))
+    writeSection(RELIABILITY_DOC, "reliability", renderReliability(all))
 }
 
 const n = (x: number) => x.toLocaleString("en-US")
@@ -156,7 +156,7 @@ function soakRow(soak: SoakFigures | undefined): string {
     return `| soak | \`${soak.command}\` (${soak.date}) | ${n(soak.cycles)} request cycles per build | live heap after a full collection, idle → after ${quarter} cycles → after ${n(soak.cycles)} (bytes): ${heaps}; the test allows at most ${n(soak.bounds.aboveIdleBytes)} above idle at the end and a change of at most ${n(soak.bounds.growthBytes)} between ${quarter} and ${n(soak.cycles)} cycles |`
 }
 
-/** The flood rows as a Markdown table (the README's and the comparison report's). */
+/** The flood rows as a Markdown table (docs/reliability.md's and the comparison report's). */
 export function floodRowsTable(rows: FloodRow[]): string[] {
     const ms = (x: number) => n(Math.round(x))
     return [

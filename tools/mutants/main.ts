@@ -28,9 +28,9 @@ vitest), stopping at the first failing test. Mutants marked equivalent are not r
 
 Exits 1 if a mutant survives, does not build, or its snippet is not found once in its
 file (stale). A full run (no --quick, no --only) rewrites reports/mutants.md and the
-README's mutants section.`
+docs/reliability.md's mutants section.`
 
-const README = join(ROOT, "README.md")
+const RELIABILITY_DOC = join(ROOT, "docs", "reliability.md")
 const REPORT = join(ROOT, "reports/mutants.md")
 
 
@@ -128,8 +128,8 @@ async function main() {
         if (full) {
             mkdirSync(join(ROOT, "reports"), { recursive: true })
             writeFileSync(REPORT, text.markdown)
-            writeSection(README, "mutants", renderReadmeSection(summary))
-            progress("wrote reports/mutants.md and the README's mutants section")
+            writeSection(RELIABILITY_DOC, "mutants", renderReadmeSection(summary))
+            progress("wrote reports/mutants.md and docs/reliability.md's mutants section")
         }
         ok = results.every(r => r.status === "killed")
     } finally {

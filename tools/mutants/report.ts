@@ -1,4 +1,4 @@
-// What a mutant run writes: one summary line, reports/mutants.md, and the README's mutants section.
+// What a mutant run writes: one summary line, reports/mutants.md, and docs/reliability.md's mutants section.
 import type { Mutant } from "./list.js"
 
 export type MutantStatus = "killed" | "survived" | "does not build" | "error"
@@ -60,7 +60,7 @@ export function renderReport(s: RunSummary): { summaryLine: string; markdown: st
     return { summaryLine, markdown }
 }
 
-/** The README's section: the score of the latest full run, the command, and the equivalent mutants. */
+/** docs/reliability.md's mutants section: the score of the latest full run, the command, and the equivalent mutants. */
 export function renderReadmeSection(s: RunSummary): string {
     const { killed, run, percent } = score(s)
     const files = new Set([...s.results, ...s.equivalent.map(mutant => ({ mutant }))].map(r => r.mutant.file)).size

@@ -1,5 +1,5 @@
 // `npm run soak -- [--cycles N] [--build NAME] [--no-build]`: the soak of host/checks/soak.ts (test/src/soak runs it too), with its heap figures
-// written into the README's "Reliability" section (for the default 10,000 cycles on both builds).
+// written into docs/reliability.md (for the default 10,000 cycles on both builds).
 import { Simulation } from "../../sim/index.js"
 import { buildAll } from "../../host/index.js"
 import { BUILD_CHOICES, chosenBuilds, isEveryBuild } from "../lib/builds.js"
@@ -13,7 +13,7 @@ const USAGE = `usage: npm run soak -- [--cycles N] [--build ${BUILD_CHOICES}] [-
 async function main() {
     const args = process.argv.slice(2)
     if (args.includes("--help")) {
-        console.log(`${USAGE}\n  --cycles N   request cycles per build, a multiple of 16 (default ${SOAK_CYCLES.toLocaleString("en-US")}; only that writes README.md)`)
+        console.log(`${USAGE}\n  --cycles N   request cycles per build, a multiple of 16 (default ${SOAK_CYCLES.toLocaleString("en-US")}; only that writes docs/reliability.md)`)
         return
     }
     const options = parseOptions(args, { cycles: "number", build: "string", "no-build": "flag" }, USAGE)
@@ -47,7 +47,7 @@ async function main() {
     }
     if (ok && cycles === SOAK_CYCLES && isEveryBuild(builds)) {
         recordReliability("soak", figures)
-        console.log("README.md: the Reliability section now shows this run")
+        console.log("docs/reliability.md: its figures now show this run")
     }
     process.exit(ok ? 0 : 1)
 }
