@@ -31,7 +31,7 @@ export {
 export { SerialServer, type SerialSettings } from "./jacdac/serialServer.js"
 
 // The scripted scenario of `npm run sim` and `npm run chip`, and its side-by-side transcript
-export { DROPPED_SEQ, END_MS, REPLY_DELAY_MS, inputRows, playScenario, printSideBySide, scenario, type Row, type ScenarioTarget } from "./scenario.js"
+export { DROPPED_SEQ, END_MS, REPLY_DELAY_MS, playScenario, printSideBySide, scenario, type Row, type ScenarioTarget } from "./scenario.js"
 
 // The real DeviceScript RP2040 runtime on an emulated Pico (rp2040js)
 export * from "./chip/index.js"

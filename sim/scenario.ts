@@ -11,7 +11,9 @@ export interface ScenarioTarget extends PeerHost {
     readonly now: number
     advance(ms: number): Promise<void>
     press(): Promise<void>
-    readonly frames: SentFrame[]
+    /** When each press went down: on the chip a press may wait for the one before it to be over. */
+    readonly pressedAt: readonly number[]
+    readonly frames: readonly SentFrame[]
 }
 
 type Action = { at: number; what: string; run: (target: ScenarioTarget) => Promise<void> }
@@ -34,31 +36,33 @@ export interface Row {
     text: string
 }
 
-/** The scenario's inputs, as transcript rows. */
-export function inputRows(): Row[] {
-    return scenario.map(a => ({ at: a.at, column: "input", text: a.what }))
-}
-
 /**
  * Plays the scenario on a ready target whose peer answers each REQ after
- * REPLY_DELAY_MS (and drops DROPPED_SEQ); returns what the device sent, and
- * when its LED changed, as rows timed from the scenario's start.
+ * REPLY_DELAY_MS (and drops DROPPED_SEQ). Returns what the device sent, and when
+ * its LED changed, as rows timed from the scenario's start; and the inputs at the
+ * times the device got them (a press on the chip may wait for the one before it
+ * to be over, as a real button needs).
  */
-export async function playScenario(target: ScenarioTarget, column: string, ledChanges: () => { at: number; on: boolean }[]): Promise<Row[]> {
+export async function playScenario(target: ScenarioTarget, column: string, ledChanges: () => { at: number; on: boolean }[]): Promise<{ rows: Row[]; inputs: Row[] }> {
     autoReply(target, { replyDelayMs: REPLY_DELAY_MS, drops: seq => seq === DROPPED_SEQ })
     const start = target.now
+    const pressesBefore = target.pressedAt.length
+    const done: { action: Action; at: number }[] = []
     for (const action of scenario) {
-        await target.advance(start + action.at - target.now)
+        if (start + action.at > target.now) await target.advance(start + action.at - target.now)
+        done.push({ action, at: target.now - start })
         await action.run(target)
     }
     await target.advance(start + END_MS - target.now)
+    const pressTimes = target.pressedAt.slice(pressesBefore)
+    const inputs = done.map(({ action, at }) => ({ at: action.run === press ? pressTimes.shift()! - start : at, column: "input", text: action.what }))
     const rows: Row[] = target.frames
         .filter(f => f.at >= start && f.type !== "RDY")
         .map(f => ({ at: f.at - start, column, text: `→ ${f.body}` }))
     for (const change of ledChanges()) {
         if (change.at >= start) rows.push({ at: change.at - start, column, text: change.on ? "LED on" : "LED off" })
     }
-    return rows
+    return { rows, inputs }
 }
 
 /** Prints the rows in columns: input, then one per build, by time (`decimals` for emulated fractions of a ms). */

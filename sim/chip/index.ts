@@ -5,9 +5,10 @@ import { ChipFiles, type ChipFileSources, type RuntimeFlavour } from "./chipFile
 import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
-export { ChipFiles, MissingChipFile, BOOTROM_ENV, FIXED_RUNTIME_ENV, RUNTIME_ENV, RUNTIME_FLAVOURS, type RuntimeFlavour } from "./chipFiles.js"
+export { ChipFiles, MissingChipFile, BOOTROM_ENV, FIXED_RUNTIME_ENV, RUNTIME_ENV, RUNTIME_FLAVOURS, type ChipFileSources, type RuntimeFlavour } from "./chipFiles.js"
 export { BOOTROM_B1_SHA256, BOOTROM_BYTES, checkBootrom, MIN_RUNTIME_BYTES, PROGRAM_STORAGE_AT, runtimeProblem, type BootromCheck } from "./chipFileChecks.js"
 export { ChipSimulation } from "./chipSimulation.js"
+export { HOLD_MS, MIN_PRESS_GAP_MS, RELEASE_MS } from "./board.js"
 export { bundleEntryVariant, bundleForPico, bundleSuperloopVariant, devsFailureLine } from "./picoBundle.js"
 export {
     encodeUf2Block,

@@ -5,8 +5,8 @@
 // (see HELP) write what they found, passed or failed, into docs/reliability.md.
 import fc from "fast-check"
 import { Simulation } from "../../sim/index.js"
-import { buildAll, type BuildName } from "../../host/index.js"
-import { BUILD_CHOICES, chosenBuilds } from "../lib/builds.js"
+import { type BuildName } from "../../host/index.js"
+import { BUILD_CHOICES, buildOrCheck, chosenBuilds } from "../lib/builds.js"
 import { DOCUMENTED_CAMPAIGN, DOCUMENTED_RUN, publishesFigures } from "./documentedRuns.js"
 import {
     type FloodInput,
@@ -236,7 +236,7 @@ async function main() {
     const builds = chosenBuilds(options.build)
     const seed = options.seed === undefined ? undefined : wholeNumber("seed", options.seed, 0, 0)
     const publish = publishesFigures({ builds, runs: options.runs, floods: options.floods, minutes })
-    if (!options["no-build"]) buildAll(builds)
+    buildOrCheck(builds, options["no-build"])
     const ok = minutes
         ? await campaign(args, builds, runs, floods, minutes, seed, publish)
         : await fuzzOnce(args, builds, runs, floods, seed ?? Date.now() % 1_000_000, publish)

@@ -3,9 +3,9 @@
 // (reports/quick/ with --quick); a full run on both builds also rewrites docs/reliability.md's flood figures.
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { buildAll, ROOT } from "../../host/index.js"
+import { ROOT } from "../../host/index.js"
 import { runMain } from "../lib/errors.js"
-import { BUILD_CHOICES, chosenBuilds, isEveryBuild } from "../lib/builds.js"
+import { BUILD_CHOICES, buildOrCheck, chosenBuilds, isEveryBuild } from "../lib/builds.js"
 import { parseOptions } from "../lib/options.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./floods.js"
 
@@ -22,7 +22,7 @@ async function main() {
     const builds = chosenBuilds(options.build)
     const started = Date.now()
     const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`)
-    if (!options["no-build"]) buildAll(builds)
+    buildOrCheck(builds, options["no-build"])
     // binaryen takes seconds to load: only now, so that --help and bad arguments answer at once
     const { vmInstrumentation } = await import("../../sim/instrumentedVm.js")
     const rows = await overloadFigures(builds, await vmInstrumentation(), quick, progress)

@@ -4,7 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
 import { WallClock } from "../../sim/index.js"
-import { buildAll, type BuildName, BUILD_NAMES, BUILDS } from "../../host/index.js"
+import { type BuildName, BUILD_NAMES, BUILDS } from "../../host/index.js"
+import { buildOrCheck } from "../lib/builds.js"
 import { listenFailure, runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 import type { Device } from "./device.js"
@@ -236,7 +237,7 @@ async function main() {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535, not ${port}; ${USAGE}`)
     if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new Error(`--seed must be a whole number, not ${options.seed}; ${USAGE}`)
     const page = await PageServer.listen({ port, seed: options.seed })
-    if (!options["no-build"]) buildAll()
+    buildOrCheck(BUILD_NAMES, options["no-build"])
     console.log(`starting ${BUILD_NAMES.join(", ")} in the DeviceScript VM...`)
     await page.boot()
     console.log(`open ${page.url}`)

@@ -1,8 +1,7 @@
 // `npm run soak -- [--cycles N] [--build NAME] [--no-build]`: the soak of host/checks/soak.ts (test/src/soak runs it too), with its heap figures
 // written into docs/reliability.md (for the default 10,000 cycles on both builds).
 import { Simulation } from "../../sim/index.js"
-import { buildAll } from "../../host/index.js"
-import { BUILD_CHOICES, chosenBuilds, isEveryBuild } from "../lib/builds.js"
+import { BUILD_CHOICES, buildOrCheck, chosenBuilds, isEveryBuild } from "../lib/builds.js"
 import { GROWTH_BOUND_BYTES, HEAP_BOUND_BYTES, SOAK_CYCLES, soak } from "../../host/checks/index.js"
 import { runMain } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
@@ -20,7 +19,7 @@ async function main() {
     const cycles = options.cycles ?? SOAK_CYCLES
     if (!Number.isInteger(cycles) || cycles < 16 || cycles % 16 !== 0) throw new Error(`--cycles must be a whole multiple of 16, not ${cycles}; ${USAGE}`)
     const builds = chosenBuilds(options.build)
-    if (!options["no-build"]) buildAll(builds)
+    buildOrCheck(builds, options["no-build"])
     const figures: SoakFigures = {
         command: "npm run soak",
         date: new Date().toISOString().slice(0, 10),

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, test } from "vitest"
 import { ROOT } from "../../../host/index.js"
-import { fakeBootrom } from "../../support/chipImages.js"
+import { fakeBootrom, fakeChipRuntime } from "../../support/chipImages.js"
 import { runTool, stderrLines, tempDir } from "../../support/tools.js"
 
 const CACHE = join(ROOT, ".devicescript", "cache")
@@ -40,5 +40,36 @@ describe("npm run chip -- --runtime <a file that is no runtime>", () => {
             `warning: ${bootrom} is the RP2040 B2 boot ROM: runs here were made with B1 only, so they may differ`,
             `error: ${notes} is not a UF2 file (it is text: "${marker}"); --runtime takes DeviceScript's RP2040 runtime (devicescript-rp2040-pico.uf2, from github.com/microsoft/devicescript-pico/releases)`,
         ])
+    }, 60_000)
+})
+
+describe("npm run chip -- --runtimes", () => {
+    let work: ReturnType<typeof tempDir>
+    beforeAll(() => (work = tempDir("chip-runtimes-")))
+    afterAll(() => work.cleanUp())
+
+    test("a name that is no runtime: one error line naming it and the choices", async () => {
+        const run = await runTool("chip/main.ts", ["--runtimes", "released,patched"], { cwd: ROOT })
+        expect(run.code, run.stdout + run.stderr).toBe(1)
+        expect(stderrLines(run)).toEqual([`error: --runtimes takes released, fixed or both, not "patched"`])
+    }, 60_000)
+
+    test("both, with the fixed runtime missing: the error comes before the released runtime plays", async () => {
+        const released = join(work.dir, "released.uf2")
+        writeFileSync(released, fakeChipRuntime())
+        const bootrom = join(work.dir, "bootrom-b2.bin")
+        writeFileSync(bootrom, fakeBootrom(3))
+        const missing = join(work.dir, "no-such-timfix.uf2")
+
+        const run = await runTool("chip/main.ts", ["--build", "async", "--runtimes", "both", "--runtime", released, "--fixed-runtime", missing, "--bootrom", bootrom], {
+            cwd: ROOT,
+            env: { DEVS_RP2040_RUNTIME: "", RP2040_BOOTROM: "", DEVS_RP2040_RUNTIME_FIXED: "" },
+        })
+
+        expect(run.code, run.stdout + run.stderr).toBe(1)
+        expect(run.stdout, "a runtime played").not.toContain("sends")
+        const errors = stderrLines(run).filter(line => !line.startsWith("warning: "))
+        expect(errors).toHaveLength(1)
+        expect(errors[0]).toMatch(/^error: .*no-such-timfix\.uf2.*--fixed-runtime/)
     }, 60_000)
 })
