@@ -9,3 +9,6 @@ process.on("message", (request: WorkerRequest) => {
         .then(run => process.send!({ index: request.index, run } satisfies WorkerReply))
         .catch((e: unknown) => process.send!({ index: request.index, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply))
 })
+
+// the comparison stopped (Ctrl-C, killed, crashed): nobody waits for this worker's figures any more
+process.on("disconnect", () => process.exit(1))
