@@ -1,9 +1,13 @@
 // Small, dependency-free SVG charts for the comparison report. Every label is
 // placed so that none overlaps another: axes tick at round values, and labels
 // along a time line go into lanes (or thin out) instead of running together.
+import { BUILDS } from "../../host/index.js"
+import { figure } from "../lib/format.js"
 import { axisTicks, stackLabels } from "../lib/labels.js"
+import { median } from "../lib/stats.js"
 
-const COLORS: Record<string, string> = { superloop: "#d9480f", async: "#1971c2", empty: "#868e96" }
+/** Each build in its own colour (the page uses the same); anything else, such as a floor, in grey. */
+const COLORS: Record<string, string> = Object.fromEntries(BUILDS.map(b => [b.name, b.color]))
 const FAMILY = `font-family="system-ui, sans-serif"`
 
 function escape(text: string) {
@@ -54,11 +58,7 @@ export function svg(width: number, height: number, body: string[]) {
     ].join("\n")
 }
 
-const color = (series: string) => COLORS[series] ?? "#495057"
-
-export function formatNumber(x: number) {
-    return Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(2).replace(/\.?0+$/, "")
-}
+const color = (series: string) => COLORS[series] ?? "#868e96"
 
 /** Horizontal bars, one per label, with the value printed at the end. */
 export function barChart(title: string, unit: string, bars: { label: string; value: number; series: string }[]) {
@@ -74,16 +74,10 @@ export function barChart(title: string, unit: string, bars: { label: string; val
         body.push(
             text(left - 8, y + 15, bar.label, { anchor: "end" }),
             `<rect x="${left}" y="${y}" width="${round(Math.max(w, 1))}" height="20" fill="${color(bar.series)}"/>`,
-            text(left + w + 6, y + 15, `${formatNumber(bar.value)} ${unit}`),
+            text(left + w + 6, y + 15, `${figure(bar.value)} ${unit}`),
         )
     })
     return svg(width, height, body)
-}
-
-/** The middle sample (the lower of the two middle ones for an even count). */
-function lowerMedian(samples: number[]) {
-    const sorted = [...samples].sort((a, b) => a - b)
-    return sorted[Math.floor((sorted.length - 1) / 2)]
 }
 
 /** Each series' samples as a strip of dots on one axis, its median marked and labelled; ticks at round values. */
@@ -94,7 +88,7 @@ export function distributionChart(title: string, unit: string, series: { label: 
     const rowHeight = 44
     const top = 52
     const height = top + series.length * rowHeight + 20
-    const tickLabel = (v: number) => `${formatNumber(v)} ${unit}`
+    const tickLabel = (v: number) => `${figure(v)} ${unit}`
     const ticks = axisTicks(Math.max(...series.flatMap(s => s.samples), 0), right - left, v => textWidth(tickLabel(v), 12))
     const x = (v: number) => left + ((right - left) * v) / ticks.end
     const body = [text(10, 22, title, { bold: true })]
@@ -106,13 +100,13 @@ export function distributionChart(title: string, unit: string, series: { label: 
             body.push(`<circle cx="${round(x(v))}" cy="${y + 10 + jitter}" r="2.5" fill="${color(s.series)}" fill-opacity="0.45"/>`)
         })
         if (!s.samples.length) return
-        const median = lowerMedian(s.samples)
-        const label = `median ${tickLabel(median)}`
+        const middle = median(s.samples)
+        const label = `median ${tickLabel(middle)}`
         const half = textWidth(label, 11) / 2
         // above the strip, centred on the median's mark, but never outside the plot
-        const labelX = Math.min(Math.max(x(median), left + half), width - 4 - half)
+        const labelX = Math.min(Math.max(x(middle), left + half), width - 4 - half)
         body.push(
-            `<line x1="${round(x(median))}" x2="${round(x(median))}" y1="${y - 2}" y2="${y + 22}" stroke="black" stroke-width="2"/>`,
+            `<line x1="${round(x(middle))}" x2="${round(x(middle))}" y1="${y - 2}" y2="${y + 22}" stroke="black" stroke-width="2"/>`,
             text(labelX, y - 5, label, { size: 11, anchor: "middle" }),
         )
     })
@@ -158,7 +152,7 @@ export function timelineChart(title: string, windowMs: number, events: { at: num
     const rowHeight = 46 + lanes * frameLane + 6
     const height = rowsTop + rows.length * rowHeight + 40
     const axisY = height - 26
-    const tickLabel = (t: number) => `${formatNumber(t)} ms`
+    const tickLabel = (t: number) => `${figure(t)} ms`
     const ticks = axisTicks(windowMs, right - left, t => textWidth(tickLabel(t), 12))
     const x = (t: number) => left + ((right - left) * t) / ticks.end
     const body = [text(10, 22, title, { bold: true })]

@@ -6,6 +6,12 @@ export function number(x: number, digits = 1): string {
     return x.toLocaleString("en-US", { minimumFractionDigits: 0, maximumFractionDigits: digits })
 }
 
+/** A figure in a chart's labels: whole from 100, 1 decimal from 1, else 2 (a chart has room for no more). */
+export function figure(x: number): string {
+    const size = Math.abs(x)
+    return number(x, size >= 100 ? 0 : size >= 1 ? 1 : 2)
+}
+
 /** Milliseconds, from milliseconds: 1 decimal under 100 ms, none above. */
 export function ms(x: number): string {
     return `${number(x, Math.abs(x) < 100 ? 1 : 0)} ms`
