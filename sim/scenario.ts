@@ -1,8 +1,10 @@
 // The scripted scenario `npm run sim` and `npm run chip` play, and its side-by-side transcript.
 import { frame, type SentFrame } from "../host/frames.js"
+import { MIN_PRESS_GAP_MS } from "./chip/board.js"
 import { autoReply, type PeerHost } from "./peer.js"
 
-export const REPLY_DELAY_MS = 120
+/** Longer than the burst, so that its fifth and sixth presses find four requests in flight. */
+export const REPLY_DELAY_MS = 300
 export const DROPPED_SEQ = 2
 export const END_MS = 4000
 
@@ -25,7 +27,8 @@ export const scenario: Action[] = [
     { at: 800, what: `press (the peer drops seq ${DROPPED_SEQ})`, run: press },
     { at: 1200, what: "corrupted frame", run: target => target.inject(frame("RES,1,x", "00")) },
     { at: 1300, what: "reply to no request", run: target => target.inject(frame("RES,77,stray")) },
-    ...Array.from({ length: 6 }, (_, i) => ({ at: 2200 + i, what: "press (burst)", run: press })),
+    // as fast as a finger can press: presses closer than the button's 9 ms polling would be one press on a real board
+    ...Array.from({ length: 6 }, (_, i) => ({ at: 2200 + i * MIN_PRESS_GAP_MS, what: "press (burst)", run: press })),
     { at: 2600, what: "garbage, then a frame too long", run: target => target.inject(`noise$${"x".repeat(90)}\r\n`) },
 ]
 
