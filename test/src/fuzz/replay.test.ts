@@ -16,7 +16,7 @@ import { type FuzzCase, type FuzzInput, fuzzToFailure, serialProperty } from "..
 const BROKEN = "superloop-broken-after-70-chunks"
 const BREAKS: [string, string][] = [
     ["serial.report().subscribe(pkt => {", "let chunksSoFar = 0\nserial.report().subscribe(pkt => {"],
-    ["if (pkt.serviceCommand === SERIAL_RECEIVED) arrivals.receive", "if (pkt.serviceCommand === SERIAL_RECEIVED && ++chunksSoFar < 70) arrivals.receive"],
+    ["if (pkt.serviceCommand !== SERIAL_RECEIVED) return", "if (pkt.serviceCommand !== SERIAL_RECEIVED || ++chunksSoFar >= 70) return"],
 ]
 
 function buildBroken() {
