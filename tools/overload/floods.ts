@@ -184,7 +184,7 @@ export async function overloadFigures(builds: readonly string[], instrumentation
 const BACKPRESSURE_PLACES: Record<string, { file: string; anchor: string }[]> = {
     superloop: [
         { file: "src/mainSuperloop.ts", anchor: "function handleArrivals(" },
-        { file: "src/mainSuperloop.ts", anchor: "await outbox.sendPacket()" },
+        { file: "src/mainSuperloop.ts", anchor: "if (framesToSend) {" },
     ],
     async: [
         { file: "src/mainAsync.ts", anchor: "function frameReceived(" },
