@@ -6,9 +6,12 @@ import type { Device, LedSwitch } from "../../host/device.js"
 import type { SentFrame } from "../../host/frames.js"
 import { Peripherals } from "../peripherals.js"
 import { GpioButton, LedPin } from "./board.js"
+import { watchButtonDowns } from "./buttonDowns.js"
 import { type ChipCrash, CrashWatch, describeCrash } from "./crashWatch.js"
-import { DevsHeap } from "./devsHeap.js"
-import { readElfFunctions, readElfSymbols } from "./elfSymbols.js"
+import { DevsHeap, type HeapCollection } from "./devsHeap.js"
+import { DmesgReader } from "./dmesg.js"
+import { type ElfFunction, readElfFunctions, readElfSymbols, type Symbols } from "./elfSymbols.js"
+import { FlashBreakpoints } from "./flashBreakpoints.js"
 import { JacdacUsbBridge } from "./jacdacUsbBridge.js"
 import { Pico, type PicoImage } from "./pico.js"
 import { stubMathRandom } from "./repeatableRandom.js"
@@ -49,7 +52,16 @@ export class ChipSimulation implements Device {
     readonly led: LedPin
     /** The DeviceScript heap, when the runtime's ELF was given. */
     readonly heap?: DevsHeap
+    /** Every line of the runtime's log (DMESG) so far, stamped when it was read (within a slice of its writing); empty without the ELF. */
+    readonly log: { at: number; text: string }[] = []
+    /** When the runtime's button server saw each press, once `watchButtonDowns` was called: a press it never saw is not here. */
+    readonly buttonDowns: number[] = []
+    private readonly elf?: { symbols: Symbols; functions: ElfFunction[] }
+    /** Every full collection of the DeviceScript heap so far (with the ELF). */
+    readonly collections: HeapCollection[] = []
     private readonly crashWatch: CrashWatch
+    private readonly breakpoints: FlashBreakpoints
+    private readonly logReader?: DmesgReader
     /** The entry of `jd_rx_get_frame`, which the main loop calls before each received frame (-1 without the ELF). */
     private readonly nextFrameAt: number = -1
     private bridge!: JacdacUsbBridge
@@ -65,13 +77,42 @@ export class ChipSimulation implements Device {
         this.serial = this.peripherals.serial
         this.button = new GpioButton(this.pico, this.clock)
         this.led = new LedPin(this.pico)
+        this.crashWatch = new CrashWatch(this.pico)
+        this.breakpoints = new FlashBreakpoints(this.pico, (code, address) => this.crashWatch.breakpoint(code, address))
         const symbols = options.elf && readElfSymbols(options.elf)
         if (options.elf && symbols) {
             const functions = readElfFunctions(options.elf)
             this.heap = DevsHeap.fromElf(this.pico, symbols, functions)
+            this.heap.watchCollections(this.breakpoints, collection => this.collections.push(collection))
+            this.elf = { symbols, functions }
             this.nextFrameAt = functions.find(f => f.name === "jd_rx_get_frame")?.address ?? -1
+            this.logReader = new DmesgReader(this.pico, symbols)
         }
-        this.crashWatch = new CrashWatch(this.pico, symbols)
+    }
+
+    /**
+     * From now on, records in `buttonDowns` each press the runtime's button server sees
+     * (needs the ELF). Not on by default: its breakpoint sits on `jd_send_event_ext`,
+     * which a FunctionTrace (the press trace) may want to trace itself.
+     */
+    watchButtonDowns(): void {
+        if (!this.elf) throw new Error("watching the button server needs the runtime's ELF")
+        watchButtonDowns(this.pico, this.breakpoints, this.elf.symbols, this.elf.functions, () => this.buttonDowns.push(this.now))
+    }
+
+    /** Between two slices of emulated time: the breakpoints that fired are armed again, the runtime's log is read. */
+    private betweenSlices() {
+        this.breakpoints.rearm()
+        this.readLog()
+    }
+
+    /** Reads what the runtime logged since the last look (often enough that its 4 KB ring never laps: each slice). */
+    private readLog() {
+        if (!this.logReader) return
+        for (const text of this.logReader.newLines()) {
+            this.log.push({ at: this.now, text })
+            this.crashWatch.logLine(text)
+        }
     }
 
     static async start(options: ChipSimulationOptions): Promise<ChipSimulation> {
@@ -99,7 +140,7 @@ export class ChipSimulation implements Device {
         const end = time.nanos + ms * 1e6
         while (time.nanos < end) {
             time.run(Math.min(end, time.nanos + SLICE_NS), () => this.bridge.hasPending)
-            this.crashWatch.poll()
+            this.betweenSlices()
             await this.hostCatchesUp()
         }
     }
@@ -122,7 +163,7 @@ export class ChipSimulation implements Device {
         while (!there()) {
             if (time.nanos >= end) return false
             time.run(Math.min(end, time.nanos + SLICE_NS), () => this.bridge.hasPending || there())
-            this.crashWatch.poll()
+            this.betweenSlices()
             // the host catches up at the next advance: what it sends now would wake the core
             if (there()) return true
             await this.hostCatchesUp()
@@ -193,7 +234,7 @@ export class ChipSimulation implements Device {
      * started over).
      */
     crashRecords(): ChipCrash[] {
-        this.crashWatch.poll()
+        this.readLog()
         const restarts = this.frames
             .filter(f => f.type === "RDY")
             .slice(1)

@@ -1,6 +1,4 @@
 // What goes wrong inside the emulated Pico: the runtime's panics (from its log) and the chip's resets and faults (from the peripherals that do them).
-import { DmesgReader } from "./dmesg.js"
-import type { Symbols } from "./elfSymbols.js"
 import type { Pico } from "./pico.js"
 
 export interface ChipCrash {
@@ -31,35 +29,33 @@ const RESTART_REQUESTED = /^\* RESTART requested/
  * Watches the chip for panics and resets. rp2040js resets nothing itself (a
  * watchdog that fires or a write of SYSRESETREQ only reach the hooks here; the
  * core then spins where it was), so each is reported once, when it happens. The
- * runtime's log needs its ELF (`codalLogStore`); without it only the hardware's
- * side is seen: breakpoints (the SDK's fault handlers and `panic()` end in
- * `bkpt`), system resets and the watchdog.
+ * runtime's panics are in its log, which needs its ELF (see DmesgReader): without
+ * it only the hardware's side is seen: breakpoints (the SDK's fault handlers and
+ * `panic()` end in `bkpt`), system resets and the watchdog.
  */
 export class CrashWatch {
     readonly crashes: ChipCrash[] = []
-    private readonly log?: DmesgReader
     private lastLogLine = ""
     private breakpointAt = -1
 
-    constructor(
-        private readonly pico: Pico,
-        symbols?: Symbols,
-    ) {
-        if (symbols) this.log = new DmesgReader(pico, symbols)
+    constructor(private readonly pico: Pico) {
         this.watchSystemReset()
         this.watchWatchdog()
-        this.watchBreakpoints()
     }
 
-    /** Reads what the runtime logged since the last look; call it often (each emulated ms or so). */
-    poll(): void {
-        if (!this.log) return
-        for (const line of this.log.newLines()) {
-            if (HW_PANIC.test(line)) this.record("panic", `hw_panic${PANIC_REASON.test(this.lastLogLine) ? ` after "${this.lastLogLine}"` : ""}`)
-            else if (VM_PANIC.test(line)) this.record("panic", `the program panicked: "${line}"`)
-            else if (RESTART_REQUESTED.test(line)) this.record("reset", "the program asked for a restart")
-            this.lastLogLine = line
-        }
+    /** A BKPT the core executed (none of FlashBreakpoints'). rp2040js then goes on with the next instruction, or runs it again in a loop: one report per place. */
+    breakpoint(code: number, address: number): void {
+        if (address === this.breakpointAt) return
+        this.breakpointAt = address
+        this.record("panic", `breakpoint (bkpt #${code}) at 0x${address.toString(16)}: a fault handler or the SDK's panic()`)
+    }
+
+    /** Takes in the next line of the runtime's log. */
+    logLine(line: string): void {
+        if (HW_PANIC.test(line)) this.record("panic", `hw_panic${PANIC_REASON.test(this.lastLogLine) ? ` after "${this.lastLogLine}"` : ""}`)
+        else if (VM_PANIC.test(line)) this.record("panic", `the program panicked: "${line}"`)
+        else if (RESTART_REQUESTED.test(line)) this.record("reset", "the program asked for a restart")
+        this.lastLogLine = line
     }
 
     private record(kind: ChipCrash["kind"], what: string) {
@@ -78,17 +74,6 @@ export class CrashWatch {
     private watchWatchdog() {
         const watchdog = this.pico.rp2040.peripherals[WATCHDOG_SLOT] as unknown as { onWatchdogTrigger?: () => void }
         watchdog.onWatchdogTrigger = () => this.record("reset", "the watchdog fired")
-    }
-
-    private watchBreakpoints() {
-        const { rp2040 } = this.pico
-        rp2040.onBreak = (code: number) => {
-            // rp2040js leaves the core on the bkpt, which then runs again and again: one report per place
-            const at = rp2040.core.PC
-            if (at === this.breakpointAt) return
-            this.breakpointAt = at
-            this.record("panic", `breakpoint (bkpt #${code}) at 0x${at.toString(16)}: a fault handler or the SDK's panic()`)
-        }
     }
 }
 

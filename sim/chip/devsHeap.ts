@@ -1,6 +1,7 @@
 // The DeviceScript heap on the emulated Pico, read from the runtime's own block headers (devicescript runtime/devicescript/gc_alloc.c).
 import type { ElfFunction, Symbols } from "./elfSymbols.js"
 import { callInThreadMode } from "./firmwareCall.js"
+import type { FlashBreakpoints } from "./flashBreakpoints.js"
 import type { Pico } from "./pico.js"
 
 /**
@@ -34,6 +35,17 @@ export interface DevsHeapUse {
     allocations: number
 }
 
+/** One full collection by the runtime's collector: the heap in use as it began (garbage included), and what was live. */
+export interface HeapCollection {
+    /** Emulated ms since reset. */
+    at: number
+    inUseBytes: number
+    liveBytes: number
+}
+
+/** `pop {..., pc}`: the return of a function that pushed its link register. */
+const isPopPc = (halfword: number) => halfword >> 8 === 0xbd
+
 /**
  * Reads the DeviceScript heap out of the emulated RAM, and makes the runtime
  * collect it. The addresses come from the runtime's ELF: `global_gc` (a pointer
@@ -44,14 +56,31 @@ export class DevsHeap {
     private constructor(
         private readonly pico: Pico,
         private readonly heapPointerAt: number,
-        private readonly collectAt: number,
+        private readonly collector: ElfFunction,
     ) {}
 
     static fromElf(pico: Pico, symbols: Symbols, functions: ElfFunction[]): DevsHeap {
         const pointer = symbols.get("global_gc")
         const collect = functions.filter(f => f.name === "devs_gc")
         if (!pointer || collect.length !== 1) throw new Error("the runtime's ELF has no global_gc, or not exactly one devs_gc: not the DeviceScript runtime this reads")
-        return new DevsHeap(pico, pointer.value, collect[0].address)
+        return new DevsHeap(pico, pointer.value, collect[0])
+    }
+
+    /**
+     * Calls `listener` after each full collection, the runtime's own (when an allocation
+     * finds its threshold reached, or no room) or one asked for with `collect`, with the
+     * heap in use when it began and what was live when it ended: breakpoints on the first
+     * and the last instruction of `devs_gc`, which cost the emulation nothing else, so the
+     * runtime's timing is not changed by watching it.
+     */
+    watchCollections(breakpoints: FlashBreakpoints, listener: (collection: HeapCollection) => void): void {
+        const { address, size } = this.collector
+        let last = -1
+        for (let at = address; at < address + size; at += 2) if (isPopPc(this.pico.rp2040.readUint16(at))) last = at
+        if (last < 0) throw new Error("devs_gc does not end with a pop of the pc: not the collector this watches")
+        let inUseBytes = 0
+        breakpoints.add(address, () => (inUseBytes = this.use()?.usedBytes ?? 0))
+        breakpoints.add(last, () => listener({ at: this.pico.time.millis, inUseBytes, liveBytes: this.use()?.usedBytes ?? 0 }))
     }
 
     /** The heap's address, or 0 while there is none (before the program's first start). */
@@ -102,7 +131,7 @@ export class DevsHeap {
      */
     collect(): void {
         if (!this.inUse) throw new Error("no DeviceScript program runs: there is nothing to collect")
-        callInThreadMode(this.pico, this.collectAt, [this.gc])
+        callInThreadMode(this.pico, this.collector.address, [this.gc])
     }
 
     /** Bytes of live objects: in use right after a full collection (headers included). */

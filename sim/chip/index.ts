@@ -76,8 +76,10 @@ export async function superloopVariantImage(loopMs: number, files?: Partial<Chip
 
 // What the comparison and the tests read off a chip run
 export { findRuntimeElf } from "./chipFiles.js"
+export { HOLD_MS, RELEASE_MS } from "./board.js"
 export { type ChipCrash, CrashWatch, describeCrash } from "./crashWatch.js"
-export { DevsHeap, type DevsHeapUse } from "./devsHeap.js"
+export { DevsHeap, type DevsHeapUse, type HeapCollection } from "./devsHeap.js"
+export { FlashBreakpoints } from "./flashBreakpoints.js"
 export { DmesgReader } from "./dmesg.js"
 export { ramUse, readElfFunctions, readElfSymbols, type ElfFunction, type RamUse, type Symbols } from "./elfSymbols.js"
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
