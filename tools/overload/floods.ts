@@ -12,7 +12,7 @@ import { percentile, round } from "../lib/stats.js"
 /** 115,200 baud, 8 data bits, no parity, 1 stop bit: 11,520 bytes a second. */
 export const LINE_RATE_BYTES_PER_SEC = 11_520
 /** Each flood chunk is as large as a Jacdac packet allows. */
-const CHUNK_BYTES = 236
+export const CHUNK_BYTES = 236
 /** A 6-byte frame with a wrong checksum (the body `A` sums to 41): one 13-byte `ERR,CHK` each. */
 const BAD_CHECKSUM_FRAME = "$A*00\n"
 /** The worst input: every `$` after the first ends a frame, and each asks for a 13-byte `ERR,FMT`. */
