@@ -6,6 +6,12 @@ import type { Device, LedSwitch } from "../../host/device.js"
 import type { SentFrame } from "../../host/frames.js"
 import { Peripherals } from "../peripherals.js"
 import { GpioButton, LedPin } from "./board.js"
+import { watchButtonDowns } from "./buttonDowns.js"
+import { type ChipCrash, CrashWatch, describeCrash } from "./crashWatch.js"
+import { DevsHeap, type HeapCollection } from "./devsHeap.js"
+import { DmesgReader } from "./dmesg.js"
+import { type ElfFunction, readElfFunctions, readElfSymbols, type Symbols } from "./elfSymbols.js"
+import { FlashBreakpoints } from "./flashBreakpoints.js"
 import { JacdacUsbBridge } from "./jacdacUsbBridge.js"
 import { Pico, type PicoImage } from "./pico.js"
 import { stubMathRandom } from "./repeatableRandom.js"
@@ -18,6 +24,8 @@ export interface ChipSimulationOptions {
     verbose?: boolean
     /** Model the XIP cache: flash reads cost the core their line fills (see XipTiming). */
     xip?: boolean
+    /** The runtime's ELF (its symbols): without it the chip's panics and its DeviceScript heap cannot be seen. */
+    elf?: Uint8Array
 }
 
 /** Emulated time runs in slices this long (ns) between looks at the host side; a slice ends early when the device sends. */
@@ -42,6 +50,20 @@ export class ChipSimulation implements Device {
     readonly serial: Peripherals["serial"]
     readonly button: GpioButton
     readonly led: LedPin
+    /** The DeviceScript heap, when the runtime's ELF was given. */
+    readonly heap?: DevsHeap
+    /** Every line of the runtime's log (DMESG) so far, stamped when it was read (within a slice of its writing); empty without the ELF. */
+    readonly log: { at: number; text: string }[] = []
+    /** When the runtime's button server saw each press, once `watchButtonDowns` was called: a press it never saw is not here. */
+    readonly buttonDowns: number[] = []
+    private readonly elf?: { symbols: Symbols; functions: ElfFunction[] }
+    /** Every full collection of the DeviceScript heap so far (with the ELF). */
+    readonly collections: HeapCollection[] = []
+    private readonly crashWatch: CrashWatch
+    private readonly breakpoints: FlashBreakpoints
+    private readonly logReader?: DmesgReader
+    /** The entry of `jd_rx_get_frame`, which the main loop calls before each received frame (-1 without the ELF). */
+    private readonly nextFrameAt: number = -1
     private bridge!: JacdacUsbBridge
     private packetsEnabled = false
     private readonly restoreRandom: () => void
@@ -55,6 +77,42 @@ export class ChipSimulation implements Device {
         this.serial = this.peripherals.serial
         this.button = new GpioButton(this.pico, this.clock)
         this.led = new LedPin(this.pico)
+        this.crashWatch = new CrashWatch(this.pico)
+        this.breakpoints = new FlashBreakpoints(this.pico, (code, address) => this.crashWatch.breakpoint(code, address))
+        const symbols = options.elf && readElfSymbols(options.elf)
+        if (options.elf && symbols) {
+            const functions = readElfFunctions(options.elf)
+            this.heap = DevsHeap.fromElf(this.pico, symbols, functions)
+            this.heap.watchCollections(this.breakpoints, collection => this.collections.push(collection))
+            this.elf = { symbols, functions }
+            this.nextFrameAt = functions.find(f => f.name === "jd_rx_get_frame")?.address ?? -1
+            this.logReader = new DmesgReader(this.pico, symbols)
+        }
+    }
+
+    /**
+     * From now on, records in `buttonDowns` each press the runtime's button server sees
+     * (needs the ELF). Not on by default: its breakpoint sits on `jd_send_event_ext`,
+     * which a FunctionTrace (the press trace) may want to trace itself.
+     */
+    watchButtonDowns(): void {
+        if (!this.elf) throw new Error("watching the button server needs the runtime's ELF")
+        watchButtonDowns(this.pico, this.breakpoints, this.elf.symbols, this.elf.functions, () => this.buttonDowns.push(this.now))
+    }
+
+    /** Between two slices of emulated time: the breakpoints that fired are armed again, the runtime's log is read. */
+    private betweenSlices() {
+        this.breakpoints.rearm()
+        this.readLog()
+    }
+
+    /** Reads what the runtime logged since the last look (often enough that its 4 KB ring never laps: each slice). */
+    private readLog() {
+        if (!this.logReader) return
+        for (const text of this.logReader.newLines()) {
+            this.log.push({ at: this.now, text })
+            this.crashWatch.logLine(text)
+        }
     }
 
     static async start(options: ChipSimulationOptions): Promise<ChipSimulation> {
@@ -82,8 +140,35 @@ export class ChipSimulation implements Device {
         const end = time.nanos + ms * 1e6
         while (time.nanos < end) {
             time.run(Math.min(end, time.nanos + SLICE_NS), () => this.bridge.hasPending)
+            this.betweenSlices()
             await this.hostCatchesUp()
         }
+    }
+
+    /**
+     * Runs, as `advance` does, until the core is in its main loop between two pieces
+     * of work: waiting in its `wfe`, or (with the ELF) about to take the next received
+     * frame (`jd_rx_get_frame`, which jacdac-c's `jd_process_everything_core` calls
+     * before each frame it handles, and which nothing else calls), where nothing of
+     * the runtime or the VM is under way: the moments `callInThreadMode` needs. A chip
+     * too busy to sleep (the loop then handles frames without end) still gets there
+     * before every frame. False if it has not within `withinMs`.
+     */
+    async untilMainLoop(withinMs: number): Promise<boolean> {
+        const { time } = this.pico
+        const core = this.pico.rp2040.core
+        const nextFrameAt = this.nextFrameAt
+        const there = () => core.IPSR === 0 && (core.waiting || (core.PC & ~1) === nextFrameAt)
+        const end = time.nanos + withinMs * 1e6
+        while (!there()) {
+            if (time.nanos >= end) return false
+            time.run(Math.min(end, time.nanos + SLICE_NS), () => this.bridge.hasPending || there())
+            this.betweenSlices()
+            // the host catches up at the next advance: what it sends now would wake the core
+            if (there()) return true
+            await this.hostCatchesUp()
+        }
+        return true
     }
 
     /** The host sees what the device sent, its clock reaches the chip's, and its timers due by then run. */
@@ -143,9 +228,22 @@ export class ChipSimulation implements Device {
         return this.led.changes
     }
 
-    /** The chip has no crash report of its own yet: nothing is seen to go wrong. */
+    /**
+     * What went wrong inside the device, in time order: the runtime's panics and the
+     * chip's resets (see CrashWatch), and each RDY after the first (the program
+     * started over).
+     */
+    crashRecords(): ChipCrash[] {
+        this.readLog()
+        const restarts = this.frames
+            .filter(f => f.type === "RDY")
+            .slice(1)
+            .map((f): ChipCrash => ({ at: f.at, kind: "reset", what: "RDY again: the program started over" }))
+        return [...this.crashWatch.crashes, ...restarts].sort((a, b) => a.at - b.at)
+    }
+
     crashes(): string[] {
-        return []
+        return this.crashRecords().map(describeCrash)
     }
 
     /** Sends `data` to the device over serial (the serial peer's `received` reports). */

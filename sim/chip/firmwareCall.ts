@@ -14,8 +14,21 @@ const CALL_LIMIT_NS = 10_000_000
 export function callWhileIdle(pico: Pico, address: number, args: number[]): number {
     const core = pico.rp2040.core
     if (!core.waiting || core.IPSR !== 0) throw new Error("the core must be waiting in thread mode (its main loop's wfe)")
+    return callInThreadMode(pico, address, args)
+}
+
+/**
+ * Calls the thumb function at `address` with `args` (r0-r3) from where the core is
+ * now, in thread mode, and returns r0; the registers (and a wait the core was in)
+ * are restored afterwards. The caller chooses a moment where the runtime itself
+ * could have made the call: its main loop's `wfe`, or its main loop about to take
+ * the next received frame (see ChipSimulation.untilMainLoop).
+ */
+export function callInThreadMode(pico: Pico, address: number, args: number[]): number {
+    const core = pico.rp2040.core
+    if (core.IPSR !== 0) throw new Error("the core must be in thread mode, not in an interrupt handler")
     if (args.length > 4) throw new Error("at most 4 arguments (r0-r3)")
-    const saved = { registers: core.registers.slice(), apsr: core.APSR, pm: core.PM }
+    const saved = { registers: core.registers.slice(), apsr: core.APSR, pm: core.PM, waiting: core.waiting }
     args.forEach((value, i) => (core.registers[i] = value >>> 0))
     core.LR = RETURN_ADDRESS | 1
     core.PC = address & ~1
@@ -27,6 +40,6 @@ export function callWhileIdle(pico: Pico, address: number, args: number[]): numb
     core.registers.set(saved.registers)
     core.APSR = saved.apsr
     core.PM = saved.pm
-    core.waiting = true
+    core.waiting = saved.waiting
     return result
 }

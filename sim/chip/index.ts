@@ -1,7 +1,7 @@
 // The emulated Pico, for tools and tests: find the files, bundle a build, start it.
 import { readFileSync } from "node:fs"
 import { buildNamed, ROOT, type BuildName } from "../../host/builds.js"
-import { ChipFiles, type ChipFileSources, type RuntimeFlavour } from "./chipFiles.js"
+import { ChipFiles, findRuntimeElf, type ChipFileSources, type RuntimeFlavour } from "./chipFiles.js"
 import { ChipSimulation } from "./chipSimulation.js"
 import { bundleForPico, bundleSuperloopVariant } from "./picoBundle.js"
 
@@ -37,18 +37,35 @@ export interface ChipStart {
     untilReady?: boolean
 }
 
-/** Finds the runtime and boot ROM, bundles the build (once per content), boots it, and waits for RDY. */
-export async function startChip(request: ChipStart): Promise<ChipSimulation> {
+/** The files a chip needs, and the image it boots. */
+export interface ChipImage {
+    runtime: string
+    bootrom: string
+    /** The runtime's ELF (its symbols), where one lies beside it. */
+    elf?: string
+    /** The UF2 the chip boots: runtime, board configuration and program. */
+    image: string
+}
+
+/** Finds the runtime and boot ROM (and the runtime's ELF beside it), and bundles the build (once per content). */
+export async function chipImage(request: ChipStart): Promise<ChipImage> {
     const paths = await new ChipFiles({ projectDir: ROOT, flavour: request.runtime, ...request.files }).find()
     const image =
         typeof request.build === "string"
             ? await bundleForPico({ name: request.build, entry: buildNamed(request.build).entry, runtime: paths.runtime })
             : request.build.image
+    return { ...paths, elf: findRuntimeElf(paths.runtime), image }
+}
+
+/** Finds the files, bundles the build (see chipImage), boots it, and waits for RDY. */
+export async function startChip(request: ChipStart): Promise<ChipSimulation> {
+    const files = await chipImage(request)
     const sim = await ChipSimulation.start({
         build: typeof request.build === "string" ? request.build : request.build.name,
-        image: { bootrom: readFileSync(paths.bootrom), uf2: readFileSync(image) },
+        image: { bootrom: readFileSync(files.bootrom), uf2: readFileSync(files.image) },
         verbose: request.verbose,
         xip: request.xip,
+        elf: files.elf ? readFileSync(files.elf) : undefined,
     })
     if (request.untilReady ?? true) await sim.untilReady()
     return sim
@@ -62,9 +79,13 @@ export async function superloopVariantImage(loopMs: number, files?: Partial<Chip
 
 // What the comparison and the tests read off a chip run
 export { findRuntimeElf } from "./chipFiles.js"
+export { type ChipCrash, CrashWatch, describeCrash } from "./crashWatch.js"
+export { DevsHeap, type DevsHeapUse, type HeapCollection } from "./devsHeap.js"
+export { FlashBreakpoints } from "./flashBreakpoints.js"
+export { DmesgReader } from "./dmesg.js"
 export { ramUse, readElfFunctions, readElfSymbols, type ElfFunction, type RamUse, type Symbols } from "./elfSymbols.js"
 export { TimerStalls, type TimerStall } from "./timerStalls.js"
-export { callWhileIdle } from "./firmwareCall.js"
+export { callInThreadMode, callWhileIdle } from "./firmwareCall.js"
 export { SpiNorFlash } from "./spiNorFlash.js"
 export { loadUf2 } from "./uf2Image.js"
 export { XIP_CACHE, XipCache } from "./xipCache.js"

@@ -6,6 +6,7 @@ import { type BuildName, ROOT } from "../../host/index.js"
 import { BUILD_CHOICES, chosenBuilds } from "../lib/builds.js"
 import { runMain, UserError } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
+import { chosenRuntimes, RUNTIME_NAMES } from "../lib/runtimes.js"
 
 const USAGE = [
     `usage: npm run chip -- [--build ${BUILD_CHOICES}] [--runtimes released|fixed|both] [--runtime FILE] [--fixed-runtime FILE] [--bootrom FILE] [--xip] [--profile] [--verbose]`,
@@ -44,7 +45,7 @@ async function main() {
     if (args.includes("--help") || args.includes("-h")) return console.log(USAGE)
     const options = parseOptions(args, SPEC, USAGE.split("\n")[0])
     const builds = chosenBuilds(options.build)
-    const flavours = runtimesOption(options.runtimes)
+    const flavours = chosenRuntimes(options.runtimes, ["released"])
     const files = await findFiles({ runtime: options.runtime, bootrom: options.bootrom })
     if (options.profile) return printProfiles(builds, files)
     // every runtime is found before the first one plays, so that a missing one fails at once
@@ -61,15 +62,6 @@ async function findFiles(sources: Omit<ChipFileSources, "projectDir">) {
     return new ChipFiles({ projectDir: ROOT, ...sources }).find().catch(e => {
         throw e instanceof MissingChipFile ? new UserError(e.message) : e
     })
-}
-
-const RUNTIME_NAMES = { released: "the released runtime (what `devs flash` installs)", fixed: "the runtime with the timer fix" }
-
-/** `--runtimes released,fixed` (or `both`): which runtimes to play the scenario on, in that order. */
-function runtimesOption(value = "released"): RuntimeFlavour[] {
-    const names = value === "both" ? RUNTIME_FLAVOURS : value.split(",")
-    for (const name of names) if (!(RUNTIME_FLAVOURS as string[]).includes(name)) throw new UserError(`--runtimes takes released, fixed or both, not "${name}"`)
-    return names as RuntimeFlavour[]
 }
 
 async function playOnRuntime(builds: BuildName[], options: { runtime: string; bootrom: string; xip?: boolean; verbose?: boolean }, flavour: RuntimeFlavour) {

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
+import { RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/chip/chipFiles.js"
 import { writeSection } from "./sections.js"
 import { FLOOD_TEST_RUNS, FLOODS_PER_CASE, SERIAL_INPUTS_PER_CASE, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
 
@@ -79,6 +80,52 @@ export interface FloodRow {
     crashes: string[]
 }
 
+/** One flood's figures for one build on the emulated Pico (see tools/overload/chipFloods.ts). */
+export interface ChipFloodRow extends FloodRow {
+    runtime: RuntimeFlavour
+    /** Every answer the device sent during the flood, all held to the model by the flood checker. */
+    answers: number
+    /** Presses the runtime's button server never saw (its main loop did not come round while the pin was down): left out of the model. */
+    pressesUnseen: number
+    panics: number
+    resets: number
+    /** Frames the runtime dropped with a full queue (its `… ovf` log lines): input the program never saw, or copies of its own packets. */
+    runtimeOverflows: number
+    /** The runtime's full collections during the flood: each gives the live bytes the peak is the highest of. */
+    collections: number
+    /** The most the heap held as a collection began, garbage included (bytes). */
+    peakInUseBytes: number
+    /** The highest live heap after a collection in each second of the flood (bytes); in reports/chip-floods.json, not in reports/reliability.json. */
+    heapPeakBySecond?: number[]
+    emulatedSeconds: number
+    wallSeconds: number
+}
+
+/** One build on one runtime, over all its floods: the figures `chipFlood.<runtime>.<build>` holds. */
+export interface ChipFloodBuild {
+    idleHeapBytes: number
+    peakHeapBytes: number
+    heapBoundBytes: number
+    answersChecked: number
+    /** "as the model says" when every flood's answers were. */
+    exact: string
+    offeredBytes: number
+    discardedBytes: number
+    resets: number
+    panics: number
+    runtimeOverflows: number
+    floods: ChipFloodRow[]
+}
+
+/** `npm run overload -- --chip`: per runtime and build. */
+export type ChipFloodFigures = {
+    command: string
+    date: string
+    method: string
+    /** Wall time of the whole run (the floods ran in parallel workers). */
+    wallSeconds: number
+} & Partial<Record<RuntimeFlavour, Partial<Record<BuildName, ChipFloodBuild>>>>
+
 export interface FloodFigures {
     command: string
     date: string
@@ -92,6 +139,7 @@ export interface ReliabilityFigures {
     fuzzCampaign?: FuzzCampaignFigures
     soak?: SoakFigures
     floods?: FloodFigures
+    chipFlood?: ChipFloodFigures
 }
 
 export function readReliability(): ReliabilityFigures {
@@ -192,11 +240,52 @@ function floodTable(floods: FloodFigures | undefined): string[] {
     ]
 }
 
+/** The chip's flood rows as a Markdown table (docs/reliability.md's and `npm run overload -- --chip`'s). */
+export function chipFloodRowsTable(rows: ChipFloodRow[]): string[] {
+    const ms = (x: number) => n(Math.round(x))
+    return [
+        "| runtime | build | flood | offered / discarded (bytes) | answers | frames the runtime dropped | peak heap (idle; bound) | answer lag p50 / p99 / max (ms) | press→REQ p50 / max (ms) | presses | REQ / ACK / TMO / BUSY | resets | panics |",
+        "| --- | --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ...rows.map(r =>
+            [
+                "",
+                r.runtime,
+                r.build,
+                `${r.flood}, ${n(r.seconds)} s`,
+                `${n(r.offeredBytes)} / ${n(r.discardedBytes)}`,
+                `${n(r.answers)}, ${r.exact}`,
+                n(r.runtimeOverflows),
+                `${n(r.peakHeapBytes)} (${n(r.idleHeapBytes)}; ≤ ${n(r.heapBoundBytes)} ${r.peakHeapBytes <= r.heapBoundBytes ? "held" : "**broken**"})`,
+                r.lagMs ? `${ms(r.lagMs.p50)} / ${ms(r.lagMs.p99)} / ${ms(r.lagMs.max)}` : "—",
+                r.pressToReqMs ? `${ms(r.pressToReqMs.p50)} / ${ms(r.pressToReqMs.max)}` : "—",
+                r.pressesUnseen ? `${n(r.presses)} (${n(r.pressesUnseen)} unseen)` : n(r.presses),
+                `${n(r.reqs)} / ${n(r.acks)} / ${n(r.tmos)} / ${n(r.busy)}`,
+                r.resets ? `**${n(r.resets)}**` : "0",
+                r.panics ? `**${n(r.panics)}**` : "0",
+                "",
+            ]
+                .join(" | ")
+                .trim(),
+        ),
+    ]
+}
+
+/** Every row of a chip flood run, runtime by runtime and build by build. */
+export function chipFloodRows(figures: ChipFloodFigures): ChipFloodRow[] {
+    return RUNTIME_FLAVOURS.flatMap(runtime => BUILD_NAMES.flatMap(build => figures[runtime]?.[build]?.floods ?? []))
+}
+
+function chipFloodTable(figures: ChipFloodFigures | undefined): string[] {
+    if (!figures) return ["Floods on the emulated Pico: not measured yet (`npm run overload -- --chip`)."]
+    const wall = `${n(Math.round(figures.wallSeconds / 60))} min of wall time`
+    return [`**Floods on the emulated Pico** (\`${figures.command}\`, ${figures.date}, ${wall}): ${figures.method}`, "", ...chipFloodRowsTable(chipFloodRows(figures))]
+}
+
 /** The section, from the recorded figures. */
 export function renderReliability(figures: ReliabilityFigures): string {
     const regressions = readRegressions().length
     return [
-        "<!-- written by npm run fuzz, npm run soak and npm run compare (tools/lib/reliability.ts); edits here are overwritten -->",
+        "<!-- written by npm run fuzz, npm run soak, npm run compare and npm run overload -- --chip (tools/lib/reliability.ts); edits here are overwritten -->",
         "| what | command | inputs | result |",
         "| --- | --- | ---: | --- |",
         ...fuzzRows(figures.fuzz),
@@ -205,5 +294,7 @@ export function renderReliability(figures: ReliabilityFigures): string {
         soakRow(figures.soak),
         "",
         ...floodTable(figures.floods),
+        "",
+        ...chipFloodTable(figures.chipFlood),
     ].join("\n")
 }

@@ -3,8 +3,8 @@
 // bytes offered and discarded, the peak live heap, answer lags, and press→REQ during the flood.
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
-import { ROOT, bytes, frame, parseSent } from "../../host/index.js"
-import { checkFlood, type FloodVerdict, type ReceivedChunk } from "../../host/checks/index.js"
+import { ROOT, bytes, frame, parseSent, type Device } from "../../host/index.js"
+import { checkFlood, type FloodRecord, type FloodVerdict, type ReceivedChunk } from "../../host/checks/index.js"
 import { floodRowsTable, type FloodRow, recordReliability } from "../lib/reliability.js"
 import { Run, type Instrumentation } from "../compare/scenarios.js"
 import { percentile, round } from "../lib/stats.js"
@@ -12,16 +12,16 @@ import { percentile, round } from "../lib/stats.js"
 /** 115,200 baud, 8 data bits, no parity, 1 stop bit: 11,520 bytes a second. */
 export const LINE_RATE_BYTES_PER_SEC = 11_520
 /** Each flood chunk is as large as a Jacdac packet allows. */
-const CHUNK_BYTES = 236
+export const CHUNK_BYTES = 236
 /** A 6-byte frame with a wrong checksum (the body `A` sums to 41): one 13-byte `ERR,CHK` each. */
 const BAD_CHECKSUM_FRAME = "$A*00\n"
 /** The worst input: every `$` after the first ends a frame, and each asks for a 13-byte `ERR,FMT`. */
 const BARE_DOLLAR = "$"
 /** A press every this often during a flood; the peer answers each REQ after PEER_REPLY_MS, in a chunk of its own. */
-const PRESS_EVERY_MS = 250
-const PEER_REPLY_MS = 50
+export const PRESS_EVERY_MS = 250
+export const PEER_REPLY_MS = 50
 /** The heap is sampled (after a full collection) this often. */
-const HEAP_SAMPLE_MS = 100
+export const HEAP_SAMPLE_MS = 100
 /** After the flood: every answer (≤ 1000 ms) and every TMO (≤ 1100 ms after its REQ) is due. */
 const SETTLE_MS = 1500
 /**
@@ -74,23 +74,51 @@ function chunkSource(pattern: string) {
 
 const spread = (xs: number[]) => (xs.length ? { p50: percentile(xs, 0.5), p99: percentile(xs, 0.99), max: Math.max(...xs) } : null)
 
-/** One flood on a fresh build: its row of figures. */
-export async function flood(build: string, instrumentation: Instrumentation, spec: FloodSpec): Promise<FloodRow> {
-    const run = await Run.start(build, instrumentation)
-    const { sim } = run
-    await sim.untilReady()
-    await sim.advance(500)
-    const idleHeapBytes = await instrumentation.heapLiveBytes(sim)
-    const since = sim.now
+/** A device to flood, whatever runs it: the VM or an emulated Pico. */
+export interface FloodSubject {
+    device: Device
+    /** Calls `listener` with each chunk the device sends over serial (the peer answers its REQs). */
+    onSent(listener: (chunk: { at: number; bytes: Uint8Array }) => void): void
+    /**
+     * The heap's live bytes, measured within `withinMs` (time may pass meanwhile, no further), or
+     * undefined when the device offered no moment to measure in that time: the flood then asks again.
+     */
+    heapSample(withinMs: number): Promise<number | undefined>
+}
+
+/** A heap measurement during a flood: ms since the flood began, live bytes. */
+export interface HeapSample {
+    at: number
+    bytes: number
+}
+
+/** What a flood did: its input, the device's answers, its heap over time. */
+export interface FloodRun extends FloodRecord {
+    /** The device's clock when the flood began. */
+    since: number
+    heapSamples: HeapSample[]
+    crashes: string[]
+}
+
+/**
+ * Floods the device as `spec` says, from now: chunks of the pattern at its rate, a
+ * press every PRESS_EVERY_MS, the peer's answer to each REQ after PEER_REPLY_MS, the
+ * heap sampled every HEAP_SAMPLE_MS; then SETTLE_MS for the last answers. Stops early
+ * when the device crashes.
+ */
+export async function driveFlood(subject: FloodSubject, spec: FloodSpec): Promise<FloodRun> {
+    const { device } = subject
+    const since = device.now
+    const pressesBefore = device.pressedAt.length
     const chunks: ReceivedChunk[] = []
-    const presses: number[] = []
+    const heapSamples: HeapSample[] = []
     const replies: { at: number; text: string }[] = []
-    sim.serial.onSend(sent => {
-        for (const f of parseSent([sent])) if (f.type === "REQ") replies.push({ at: sim.now + PEER_REPLY_MS, text: frame(`RES,${f.fields[1]},ok`) })
+    subject.onSent(sent => {
+        for (const f of parseSent([sent])) if (f.type === "REQ") replies.push({ at: device.now + PEER_REPLY_MS, text: frame(`RES,${f.fields[1]},ok`) })
     })
     const send = async (text: string) => {
-        chunks.push({ at: sim.now, bytes: text })
-        await sim.inject(bytes(text), text.length)
+        chunks.push({ at: device.now, bytes: text })
+        await device.inject(bytes(text), text.length)
     }
 
     const nextChunk = chunkSource(spec.pattern)
@@ -100,32 +128,42 @@ export async function flood(build: string, instrumentation: Instrumentation, spe
     let sentChunks = 0
     let nextPress = since + PRESS_EVERY_MS
     let nextSample = since + HEAP_SAMPLE_MS
-    let peakHeapBytes = idleHeapBytes
+    let sampleWanted = false
     let crashed = false
     while (!crashed) {
         const flooding = chunkAt(sentChunks) < end
         const due = Math.min(flooding ? chunkAt(sentChunks) : Infinity, nextPress < end ? nextPress : Infinity, nextSample, replies[0]?.at ?? Infinity)
         if (!flooding && due > end + SETTLE_MS) break
-        if (due > sim.now) await sim.advance(due - sim.now)
-        while (replies.length && replies[0].at <= sim.now) await send(replies.shift()!.text)
-        while (chunkAt(sentChunks) <= sim.now && chunkAt(sentChunks) < end) {
+        if (sampleWanted) {
+            const heapBytes = await subject.heapSample(Math.max(0, due - device.now))
+            if (heapBytes !== undefined) {
+                heapSamples.push({ at: device.now - since, bytes: heapBytes })
+                sampleWanted = false
+            }
+        }
+        if (due > device.now) await device.advance(due - device.now)
+        while (replies.length && replies[0].at <= device.now) await send(replies.shift()!.text)
+        while (chunkAt(sentChunks) <= device.now && chunkAt(sentChunks) < end) {
             await send(nextChunk())
             sentChunks++
         }
-        if (nextPress <= sim.now && nextPress < end) {
-            presses.push(sim.now)
-            await sim.press()
+        if (nextPress <= device.now && nextPress < end) {
+            await device.press()
             nextPress += PRESS_EVERY_MS
         }
-        if (nextSample <= sim.now) {
-            crashed = sim.crashes().length > 0
-            if (!crashed) peakHeapBytes = Math.max(peakHeapBytes, await instrumentation.heapLiveBytes(sim))
+        if (nextSample <= device.now) {
+            crashed = device.crashes().length > 0
+            sampleWanted = !crashed
             nextSample += HEAP_SAMPLE_MS
         }
     }
-    const crashes = sim.crashes()
-    sim.stop()
-    const answers = sim.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => ({ at: f.at, body: f.body }))
+    const answers = device.frames.filter(f => f.at >= since && f.type !== "RDY").map(f => ({ at: f.at, body: f.body }))
+    return { since, chunks, presses: device.pressedAt.slice(pressesBefore), answers, heapSamples, crashes: device.crashes() }
+}
+
+/** The row of figures of one flood, every answer held to the model by the flood checker. */
+export function floodRow(build: string, spec: FloodSpec, run: FloodRun, idleHeapBytes: number, heapBoundOverIdle: number): FloodRow {
+    const { chunks, presses, answers, crashes } = run
     const count = (p: (body: string) => boolean) => answers.filter(a => p(a.body)).length
     let verdict: FloodVerdict | undefined
     let exact = "as the model says"
@@ -149,8 +187,8 @@ export async function flood(build: string, instrumentation: Instrumentation, spe
         discardedBytes: verdict?.discardedBytes ?? reported,
         exact,
         idleHeapBytes,
-        peakHeapBytes,
-        heapBoundBytes: idleHeapBytes + HEAP_BOUND_OVER_IDLE_BYTES,
+        peakHeapBytes: Math.max(idleHeapBytes, ...run.heapSamples.map(s => s.bytes)),
+        heapBoundBytes: idleHeapBytes + heapBoundOverIdle,
         lagMs: lags && { p50: round(lags.p50, 1), p99: round(lags.p99, 1), max: round(lags.max, 1) },
         pressToReqMs: press && { p50: round(press.p50, 1), max: round(press.max, 1) },
         presses: presses.length,
@@ -160,6 +198,18 @@ export async function flood(build: string, instrumentation: Instrumentation, spe
         tmos: count(b => b.startsWith("TMO,")),
         crashes,
     }
+}
+
+/** One flood on a fresh build in the instrumented VM: its row of figures. */
+export async function flood(build: string, instrumentation: Instrumentation, spec: FloodSpec): Promise<FloodRow> {
+    const run = await Run.start(build, instrumentation)
+    const { sim } = run
+    await sim.untilReady()
+    await sim.advance(500)
+    const idleHeapBytes = await instrumentation.heapLiveBytes(sim)
+    const record = await driveFlood({ device: sim, onSent: listener => sim.serial.onSend(listener), heapSample: () => instrumentation.heapLiveBytes(sim) }, spec)
+    sim.stop()
+    return floodRow(build, spec, record, idleHeapBytes, HEAP_BOUND_OVER_IDLE_BYTES)
 }
 
 /** Every flood on every build. */

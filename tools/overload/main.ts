@@ -1,28 +1,54 @@
 // `npm run overload [-- --quick] [--build NAME]`: only the overload section of `npm run compare`
 // (rule 10 of docs/protocol.md), for when the floods are all that changed. Writes reports/overload.md and reports/overload.json
-// (reports/quick/ with --quick); a full run on both builds also rewrites docs/reliability.md's flood figures.
+// (reports/quick/ with --quick); a full run on every build also rewrites docs/reliability.md's flood figures.
+// `--chip`: the same floods on the emulated Pico (chipCommand.ts).
 import { mkdirSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
-import { ROOT } from "../../host/index.js"
-import { runMain } from "../lib/errors.js"
+import { ROOT, type BuildName } from "../../host/index.js"
+import { runMain, UserError } from "../lib/errors.js"
 import { BUILD_CHOICES, buildOrCheck, chosenBuilds, isEveryBuild } from "../lib/builds.js"
 import { parseOptions } from "../lib/options.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./floods.js"
+import { chosenRuntimes, RUNTIME_CHOICES } from "../lib/runtimes.js"
+import { RUNTIME_FLAVOURS } from "../../sim/index.js"
 
-const USAGE = `usage: npm run overload [-- --quick] [--build ${BUILD_CHOICES}] [--no-build]`
+const USAGE = `usage: npm run overload [-- --quick] [--build ${BUILD_CHOICES}] [--no-build] [--chip [--runtimes ${RUNTIME_CHOICES}] [--workers N]]`
+const HELP = [
+    "The floods of npm run compare's overload section, alone, in the VM; --quick: 2 s each instead of 60 and 120 s.",
+    "--chip: the same floods on the emulated Pico (the DeviceScript RP2040 runtime in rp2040js), on both runtimes",
+    "(released and fixed; --runtimes to choose), each on a fresh chip, in --workers processes at a time (default 2).",
+    "The full run (every build, both runtimes, no --quick) takes about an hour of wall time and rewrites docs/reliability.md's",
+    "chip flood figures (reports/reliability.json) and reports/chip-floods.json; any other writes reports/quick/chip-floods.json.",
+].join("\n")
+const DEFAULT_WORKERS = 2
 
 async function main() {
-    const args = process.argv.slice(2)
-    if (args.includes("--help")) {
-        console.log(`${USAGE}\n  the floods of npm run compare's overload section, alone; --quick: 2 s each instead of 60 and 120 s`)
-        return
-    }
-    const options = parseOptions(args, { quick: "flag", build: "string", "no-build": "flag" }, USAGE)
+    const options = parseOptions(
+        process.argv.slice(2),
+        { quick: "flag", build: "string", "no-build": "flag", chip: "flag", runtimes: "string", workers: "number" },
+        USAGE,
+        HELP,
+    )
     const quick = options.quick ?? false
     const builds = chosenBuilds(options.build)
+    if (!options.chip && (options.runtimes !== undefined || options.workers !== undefined)) throw new UserError(`--runtimes and --workers go with --chip; ${USAGE}`)
+    const runtimes = chosenRuntimes(options.runtimes, RUNTIME_FLAVOURS)
+    const workers = options.workers ?? DEFAULT_WORKERS
+    if (!Number.isInteger(workers) || workers < 1) throw new UserError(`--workers takes a whole number of at least 1, not ${workers}`)
     const started = Date.now()
     const progress = (message: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${message}\n`)
     buildOrCheck(builds, options["no-build"])
+    if (options.chip) {
+        // the emulator and jacdac-ts take a moment to load: only now, as binaryen below
+        const { chipOverload } = await import("./chipCommand.js")
+        const { failed } = await chipOverload({ quick, builds, runtimes, workers, progress })
+        if (failed) process.exitCode = 1
+        return
+    }
+    await vmOverload(quick, builds, progress)
+}
+
+async function vmOverload(quick: boolean, builds: BuildName[], progress: (message: string) => void) {
     // binaryen takes seconds to load: only now, so that --help and bad arguments answer at once
     const { vmInstrumentation } = await import("../../sim/instrumentedVm.js")
     const rows = await overloadFigures(builds, await vmInstrumentation(), quick, progress)
