@@ -80,11 +80,12 @@ export function programPath(name: string): string {
  * Runs `devs build` on one entry point, in a copy of the sources outside git (see
  * ScratchProject), so the program's bytes do not depend on the commit or on
  * uncommitted changes. The CLI always writes to .devicescript/bin (`-o` is broken
- * in 2.16.4), so the outputs are copied away.
+ * in 2.16.4), so the outputs are copied away. `files` are written into the copy over the
+ * sources (path relative to the project: contents): a variant's entry point, say.
  */
-export function build(name: string, entry: string): void {
+export function build(name: string, entry: string, files: Record<string, string> = {}): void {
     const [node, devs] = devsCommand()
-    const scratch = new ScratchProject(ROOT, entry)
+    const scratch = new ScratchProject(ROOT, entry, files)
     try {
         const run = spawnSync(node, [devs, "--no-colors", "--quiet", "build", entry], { cwd: scratch.dir, encoding: "utf8" })
         if (run.status !== 0) {

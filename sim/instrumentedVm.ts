@@ -339,3 +339,11 @@ export async function vmInstrumentation() {
         },
     }
 }
+
+/** Options for a simulation whose bytecode takes `usPerInstruction` of virtual time per instruction (see cpuTime.ts). */
+export function cpuTimeOptions(usPerInstruction: number): Partial<SimulationOptions> {
+    return {
+        moduleOptions: instrumentedModuleOptions(),
+        cpuTime: { usPerInstruction, instructions: module => counters(module).instructions },
+    }
+}

@@ -3,6 +3,7 @@ import { createProxyBridge, JDBus, type JDBridge } from "jacdac-ts"
 import { programPath } from "../host/builds.js"
 import { type Device, type LedSwitch, switchesOf } from "../host/device.js"
 import { type SimClock, VirtualClock } from "./clock.js"
+import { BusyVm, type CpuTime } from "./cpuTime.js"
 import { CRASH_LINE, loadVmFactory, type DevsModule } from "./devsVm.js"
 import type { SentFrame } from "../host/frames.js"
 import { Peripherals } from "./peripherals.js"
@@ -26,6 +27,8 @@ export interface SimulationOptions {
      * output hooks take precedence.
      */
     moduleOptions?: Record<string, unknown>
+    /** Let bytecode take virtual time (see cpuTime.ts): it needs an instrumented VM, whose counter it reads. */
+    cpuTime?: CpuTime
 }
 
 /** Roles bind within about a second of boot; RDY must follow within 100 ms. */
@@ -71,7 +74,8 @@ export class Simulation implements Device {
     }
 
     private async boot() {
-        const factory = loadVmFactory(this.clock.vmGlobals())
+        const busy = this.options.cpuTime && new BusyVm(this.clock, this.options.cpuTime)
+        const factory = loadVmFactory(busy ? busy.vmGlobals() : this.clock.vmGlobals())
         const vm = await factory({
             ...this.options.moduleOptions,
             print: (s: string) => this.record(s),
@@ -104,6 +108,7 @@ export class Simulation implements Device {
             const copy = pkt.slice()
             queueMicrotask(() => this.bridge.receiveFrameOrPacket(copy))
         }
+        busy?.attach(vm, pkt => this.bridge.receiveFrameOrPacket(pkt))
         this.bridge.bus = this.bus
         this.peripherals.plugBoard()
         if (this.options.serialPlugged ?? true) this.plugSerial()
