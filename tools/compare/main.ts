@@ -17,6 +17,8 @@ import { realTimeLatencies, type RealTimeMode } from "./realtime.js"
 import { type BuildReport, renderMarkdown, renderTerminalTable, renderVmSection, type Report, toJson } from "./report.js"
 import { burst, heapFigures, idleAndLoadRates, type Instrumentation, LOAD, maxSteadyRate, timeline, virtualLatencies } from "./scenarios.js"
 import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../overload/floods.js"
+import { blockingComparison, type BlockingReport } from "./blocking/measure.js"
+import { blockingJson, blockingSummary, renderBlockingMarkdown } from "./blocking/report.js"
 
 const EMPTY = { name: "empty", entry: "tools/compare/programs/empty.ts" }
 const REPORTS = join(ROOT, "reports")
@@ -29,8 +31,8 @@ const USAGE = "usage: npm run compare [-- --quick] [--chip-only]"
 const HELP = [
     "Measures every build through the same scenarios, in the VM (size, heap, VM work, latency, steady rates, a burst,",
     "floods) and on an emulated Pico with each runtime (idle CPU, press→REQ over seeded presses, the floors, the LOOP_MS",
-    "sweep, the XIP cache model, a profile and a trace). A full run writes reports/, docs/comparison.md, docs/chip.md and",
-    "the README's headline; it says so when it is done.",
+    "sweep, the XIP cache model, a profile and a trace), and with a job that blocks the loop (in the VM and on the Pico).",
+    "A full run writes reports/, docs/comparison.md, docs/chip.md and the README's headline; it says so when it is done.",
     "  --quick      a shorter run into reports/quick/ only (its sampled figures are not comparable with a full run's)",
     "  --chip-only  only the emulated Pico's part (needs the RP2040 runtime and boot ROM: see docs/chip.md); it goes",
     "               into reports/compare.json beside the VM figures already there, and into docs/chip.md and the headline",
@@ -44,11 +46,14 @@ interface Settings {
     rateSeconds: number
     rateLadder: number[]
     burstPresses: number
+    /** Rounds of the blocking scenario, and whether its emulated Pico part runs. */
+    blockingRounds: number
+    blockingOnChip: boolean
 }
 
 function settings(quick: boolean): Settings {
     return quick
-        ? { quick, idleSeconds: 5, virtualCycles: 40, realCycles: 10, rateSeconds: 3, rateLadder: [10, 25, 50, 75, 100, 150], burstPresses: 20 }
+        ? { quick, idleSeconds: 5, virtualCycles: 40, realCycles: 10, rateSeconds: 3, rateLadder: [10, 25, 50, 75, 100, 150], burstPresses: 20, blockingRounds: 2, blockingOnChip: false }
         : {
               quick,
               idleSeconds: 30,
@@ -57,6 +62,8 @@ function settings(quick: boolean): Settings {
               rateSeconds: 10,
               rateLadder: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 125, 150, 200],
               burstPresses: 20,
+              blockingRounds: 5,
+              blockingOnChip: true,
           }
 }
 
@@ -76,6 +83,8 @@ function quickDifferences(quick: Settings, full: Settings): string[] {
         [quick.rateSeconds !== full.rateSeconds, `${quick.rateSeconds} s per steady rate (full: ${full.rateSeconds} s)`],
         [quick.rateLadder.join() !== full.rateLadder.join(), `${quick.rateLadder.length} rates, ${ladder(quick)} (full: ${full.rateLadder.length}, ${ladder(full)})`],
         [quick.burstPresses !== full.burstPresses, `a burst of ${quick.burstPresses} presses (full: ${full.burstPresses})`],
+        [quick.blockingRounds !== full.blockingRounds, `${quick.blockingRounds} rounds of the blocking scenario (full: ${full.blockingRounds})`],
+        [quick.blockingOnChip !== full.blockingOnChip, "the blocking scenario in the VM only (full: on the emulated Pico too)"],
     ]
     return phrases.filter(([differs]) => differs).map(([, phrase]) => phrase)
 }
@@ -160,7 +169,9 @@ async function vmPart(s: Settings) {
         sharedSource: sources.shared,
         charts: [],
     }
-    return { report, overload, charts }
+    progress(`blocking the loop: every build as it is and with the job, ${s.blockingRounds} rounds, in the VM${s.blockingOnChip ? " and on the emulated Pico" : ""}`)
+    const blocking = await blockingComparison({ rounds: s.blockingRounds, chip: s.blockingOnChip, progress })
+    return { report, overload, charts, blocking }
 }
 
 /**
@@ -214,6 +225,12 @@ function writeChipDoc(chip: ChipOutcome) {
     writeSection(CHIP_DOC, "chip-xip", xipSection(chip.figures))
 }
 
+/** A full run's words on blocking: the section of docs/comparison.md and the README's few lines. */
+function writeBlockingDocs(blocking: BlockingReport) {
+    writeSection(COMPARISON_DOC, "blocking", renderBlockingMarkdown(blocking, false))
+    writeSection(README, "blocking", blockingSummary(blocking))
+}
+
 function readJson(path: string): Record<string, unknown> {
     return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>) : {}
 }
@@ -247,20 +264,21 @@ async function main() {
     // the chip's jobs run in worker processes while this one measures the VM on virtual time: neither's figures
     // depend on the machine's speed; the real-time pass comes after both, with the machine to itself
     const chipJson: Record<string, unknown> = {}
-    const [{ report, overload, charts }, chip] = await Promise.all([vmPart(s), chipFigures(quick, out, chipJson)])
+    const [{ report, overload, charts, blocking }, chip] = await Promise.all([vmPart(s), chipFigures(quick, out, chipJson)])
     await realTimePart(s, report, charts)
     for (const [file, content] of Object.entries(charts)) writeFileSync(join(out, file), content)
     report.charts = Object.keys(charts)
     report.durationSeconds = round(elapsedSeconds(), 1)
-    const json: Record<string, unknown> = { ...toJson(report), overload, ...chipJson }
+    const json: Record<string, unknown> = { ...toJson(report), overload, blocking: blockingJson(blocking), ...chipJson }
     json.durationSeconds = report.durationSeconds
-    writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, quick))
+    writeFileSync(join(out, "compare.md"), renderMarkdown(report) + "\n" + renderOverloadMarkdown(overload, quick) + "\n" + renderBlockingMarkdown(blocking) + "\n")
     writeFileSync(join(out, "compare.json"), JSON.stringify(json, null, 2) + "\n")
     if (!quick) {
         writeSection(COMPARISON_DOC, "vm", renderVmSection(report))
         writeSection(COMPARISON_DOC, "finding", findingSection(json))
         writeChipDoc(chip)
         writeSection(README, "headline", headlineSection(json))
+        writeBlockingDocs(blocking)
         recordOverload(overload, "npm run compare")
     }
     console.log(renderTerminalTable(report))

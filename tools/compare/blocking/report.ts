@@ -110,12 +110,11 @@ function hostFindings(figures: HostFigures, host: Host): string[] {
     return findings
 }
 
-/** The section: what was measured, a table per host, and the findings. */
-export function renderBlockingMarkdown(report: BlockingReport): string {
+/** The section: what was measured, a table per host, and the findings; under its own heading unless `heading` is false. */
+export function renderBlockingMarkdown(report: BlockingReport, heading = true): string {
     const { job, settings } = report
     const parts = [
-        "## Don't block the loop",
-        "",
+        ...(heading ? ["## Don't block the loop", ""] : []),
         `Every build runs on one thread: work that does not yield holds up every press, reply, timeout and LED. The job here is a ` +
             `real firmware's: every ${job.sealEvery}th accepted reply, the firmware seals its ${job.logBytes / 1024} KB log of replies (a Fletcher-16 ` +
             `checksum of all of it, src/blocking/replyLog.ts), in one go where it handles the reply, or in ${job.sliceBytes}-byte slices that yield between them ` +
@@ -138,3 +137,26 @@ export function renderBlockingMarkdown(report: BlockingReport): string {
 }
 
 const ROUND_DESCRIPTION = "five replied presses, one press whose timeout falls due during the seal, one press made while it runs"
+
+/** What a reader should take from it, in a few lines, from the emulated Pico's figures (the VM's when the chip was skipped). */
+export function blockingSummary(report: BlockingReport): string {
+    const host: Host = figuresOf(report, "chip") ? "chip" : "vm"
+    const figures = figuresOf(report, host)
+    if (!figures) return "Not measured in the latest run."
+    const rows = rowsOf(figures)
+    const of = (row: Row) => rows.filter(r => r.row === row)
+    const silence = (row: Row) => range(of(row).map(r => r.f.longestSilenceMs))
+    const where = host === "chip" ? "on the emulated Pico" : "in the VM"
+    const lines = [
+        `A job that does not yield stops everything else, whatever the style: sealing a ${report.job.logBytes / 1024} KB log in one go, ` +
+            `every build ${where} went silent for up to ${silence("blocked")} ms (as it is: ${silence("baseline")} ms) and broke the timing rules of docs/protocol.md.`,
+    ]
+    if (of("sliced").length) {
+        lines.push(
+            `Cut into ${report.job.sliceBytes}-byte slices that yield between them (a step per pass in the superloop, \`await ds.sleep\` in async, a timer in the event loop), ` +
+                `the longest silence fell to ${silence("sliced")} ms. Yielding is the remedy in every style; the style only decides how it is written.`,
+        )
+    }
+    lines.push("The figures, both hosts and every variant: [docs/comparison.md](docs/comparison.md#dont-block-the-loop).")
+    return lines.join("\n")
+}
