@@ -7,12 +7,13 @@ export const LED_PIN = 25
 
 /**
  * How long the finger holds the button down, and keeps it up before the next press. The runtime's
- * button server samples its pin every 9 ms, but only when its main loop runs: a busy runtime
- * samples up to ~11 ms apart (it then sleeps 10 ms, docs/chip.md). So a press must be down that
- * long to be seen for sure, and up as long to be a press of its own; presses closer than that are
- * one press on real hardware too. 20 + 20 ms is a quick but real press: a burst is one every 40 ms.
+ * button server samples its pin every 9 ms, but only when its main loop comes round: while the VM
+ * runs a long piece of bytecode it samples nothing, and 20 ms presses were missed now and then
+ * (2 of 200 in the superloop on the runtime with the timer fix). 30 ms down is a quick tap that
+ * every build sees; 20 ms up makes the next a press of its own. Presses closer than that are one
+ * press on real hardware too: a burst is one every 50 ms.
  */
-export const HOLD_MS = 20
+export const HOLD_MS = 30
 export const RELEASE_MS = 20
 /** The closest two presses can follow each other. */
 export const MIN_PRESS_GAP_MS = HOLD_MS + RELEASE_MS

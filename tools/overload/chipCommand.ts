@@ -1,7 +1,7 @@
 // `npm run overload -- --chip`: the floods on the emulated Pico, every build and runtime asked for, in parallel workers.
 // The one place that writes its files: reports/chip-floods.json (reports/quick/ for --quick or a partial run) and,
-// for the full documented run, reports/reliability.json and docs/reliability.md's figures.
-import { mkdirSync, writeFileSync } from "node:fs"
+// for the full documented run, reports/reliability.json, docs/reliability.md's figures and reports/compare.json's chipFlood.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join, relative } from "node:path"
 import { type BuildName, ROOT } from "../../host/index.js"
 import { chipImage, RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/index.js"
@@ -64,8 +64,13 @@ function writeChipFloods(figures: ChipFloodFigures, published: boolean): string[
     const file = join(out, "chip-floods.json")
     writeFileSync(file, JSON.stringify({ generatedAt: new Date().toISOString(), chipFlood: figures }, null, 2) + "\n")
     if (!published) return [relative(ROOT, file)]
-    recordReliability("chipFlood", withoutHeapSeries(figures))
-    return [relative(ROOT, file), "reports/reliability.json", "docs/reliability.md"]
+    const summary = withoutHeapSeries(figures)
+    recordReliability("chipFlood", summary)
+    // beside the comparison's figures too, where npm run compare keeps it
+    const comparePath = join(out, "compare.json")
+    const compare = existsSync(comparePath) ? (JSON.parse(readFileSync(comparePath, "utf8")) as Record<string, unknown>) : {}
+    writeFileSync(comparePath, JSON.stringify({ ...compare, chipFlood: summary }, null, 2) + "\n")
+    return [relative(ROOT, file), "reports/reliability.json", "reports/compare.json", "docs/reliability.md"]
 }
 
 /** The figures without each flood's heap over time (reports/chip-floods.json keeps that). */

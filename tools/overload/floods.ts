@@ -57,7 +57,7 @@ export function floodMethod(): string {
         `a press every ${PRESS_EVERY_MS} ms and a peer that answers each \`REQ\` ${PEER_REPLY_MS} ms later in a chunk of its own;`,
         `heap: live bytes after a full collection in the instrumented VM, sampled every ${HEAP_SAMPLE_MS} ms of virtual time, and held to a bound of idle + ${HEAP_BOUND_OVER_IDLE_BYTES.toLocaleString("en-US")} bytes;`,
         "lag: from the arrival of the chunk that completed an answer's cause (for `ERR,OVF`, the last discarded chunk) to the answer reaching the peer;",
-        "every answer is held to the model by `sim/checks/floodChecker.ts` (\"exact\").",
+        "every answer is held to the model by `host/checks/floodChecker.ts` (\"exact\").",
     ].join(" ")
 }
 

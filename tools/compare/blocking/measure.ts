@@ -25,7 +25,7 @@ export type BuildFigures = Partial<Record<Row, ScenarioFigures>>
 export type HostFigures = Partial<Record<BuildName, BuildFigures>>
 
 export interface BlockingReport {
-    settings: { rounds: number; roundMs: number; vmUsPerInstruction: number; chipRuntime: "fixed" }
+    settings: { rounds: number; chipRounds: number; roundMs: number; vmUsPerInstruction: number; chipRuntime: "fixed" }
     /** The job's sizes, as src/blocking/replyLog.ts sets them. */
     job: { logBytes: number; sealEvery: number; sliceBytes: number }
     vm: HostFigures | { skipped: string }
@@ -35,6 +35,8 @@ export interface BlockingReport {
 
 export interface BlockingOptions {
     rounds?: number
+    /** Rounds on the emulated Pico (as `rounds` if not given; 0 skips it). */
+    chipRounds?: number
     /** Whether to run the VM's part. */
     vm?: boolean
     /** Whether to run the emulated Pico's part (it needs the runtime with the timer fix and the boot ROM). */
@@ -109,7 +111,9 @@ async function eachRow(
  * not the released runtime's lost wake-ups; without that runtime or the boot ROM it is skipped, saying why.
  */
 export async function blockingComparison(options: BlockingOptions = {}): Promise<BlockingReport> {
-    const { rounds = DEFAULT_ROUNDS, vm = true, chip = true, chipRows = CHIP_ROWS, builds = BUILD_NAMES, progress = () => {} } = options
+    const { rounds = DEFAULT_ROUNDS, vm = true, chipRows = CHIP_ROWS, builds = BUILD_NAMES, progress = () => {} } = options
+    const chipRounds = options.chipRounds ?? rounds
+    const chip = (options.chip ?? true) && chipRounds > 0
     const seconds = (since: number) => round((performance.now() - since) / 1000, 1)
     const vmStart = performance.now()
     const vmFiguresOrSkip: BlockingReport["vm"] = vm
@@ -126,7 +130,7 @@ export async function blockingComparison(options: BlockingOptions = {}): Promise
             const { runtime } = await new ChipFiles({ projectDir: ROOT, flavour: "fixed" }).find()
             chipFiguresOrSkip = await eachRow(builds, chipRows, (build, row) => {
                 progress(`  emulated Pico: ${build}, ${row}`)
-                return chipFigures(build, row, rounds, runtime)
+                return chipFigures(build, row, chipRounds, runtime)
             })
         } catch (e) {
             if (!(e instanceof MissingChipFile)) throw e
@@ -134,7 +138,7 @@ export async function blockingComparison(options: BlockingOptions = {}): Promise
         }
     }
     return {
-        settings: { rounds, roundMs: ROUND_MS, vmUsPerInstruction: VM_US_PER_INSTRUCTION, chipRuntime: "fixed" },
+        settings: { rounds, chipRounds: chip ? chipRounds : 0, roundMs: ROUND_MS, vmUsPerInstruction: VM_US_PER_INSTRUCTION, chipRuntime: "fixed" },
         job: jobSizes(),
         vm: vmFiguresOrSkip,
         chip: chipFiguresOrSkip,

@@ -118,8 +118,8 @@ export function renderBlockingMarkdown(report: BlockingReport, heading = true): 
         `Every build runs on one thread: work that does not yield holds up every press, reply, timeout and LED. The job here is a ` +
             `real firmware's: every ${job.sealEvery}th accepted reply, the firmware seals its ${job.logBytes / 1024} KB log of replies (a Fletcher-16 ` +
             `checksum of all of it, src/blocking/replyLog.ts), in one go where it handles the reply, or in ${job.sliceBytes}-byte slices that yield between them ` +
-            `(superloop: one per pass; async: \`await ds.sleep\`; event loop: a timer). Each build and variant runs the same ${settings.rounds} rounds of ` +
-            `presses timed around the seal (each round ${ROUND_DESCRIPTION}), in the VM on virtual time (each bytecode instruction ` +
+            `(superloop: one per pass; async: \`await ds.sleep\`; event loop: a timer). Each build and variant runs the same rounds of ` +
+            `presses timed around the seal (each round ${ROUND_DESCRIPTION}; ${roundsInWords(settings)}), in the VM on virtual time (each bytecode instruction ` +
             `taking ${settings.vmUsPerInstruction} µs, as on an RP2040) and on the emulated Pico (the runtime with the timer fix, so that the figures show the style, ` +
             `not the released runtime's lost wake-ups). Both repeat exactly from run to run.`,
     ]
@@ -134,6 +134,11 @@ export function renderBlockingMarkdown(report: BlockingReport, heading = true): 
         parts.push(hostTable(figures, title), "", ...hostFindings(figures, host).map(f => `- ${f}`))
     }
     return parts.join("\n")
+}
+
+function roundsInWords(settings: BlockingReport["settings"]): string {
+    const chipRounds = settings.chipRounds ?? settings.rounds
+    return chipRounds === settings.rounds || chipRounds === 0 ? `${settings.rounds} rounds` : `${settings.rounds} rounds in the VM, ${chipRounds} on the emulated Pico`
 }
 
 const ROUND_DESCRIPTION = "five replied presses, one press whose timeout falls due during the seal, one press made while it runs"

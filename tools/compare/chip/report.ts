@@ -1,6 +1,6 @@
 // The on-chip figures as Markdown (docs/chip.md and the README's headline), a chart, and compare.json's `chip` key.
 import { BUILDS, BUILD_NAMES, type BuildName } from "../../../host/index.js"
-import { PRESS_STAGES, STAGE_TITLES, type RuntimeFlavour } from "../../../sim/index.js"
+import { HOLD_MS, PRESS_STAGES, STAGE_TITLES, type RuntimeFlavour } from "../../../sim/index.js"
 import { msOfUs, number, percent, withRange } from "../../lib/format.js"
 import { axisTicks } from "../../lib/labels.js"
 import { sharesTable, topFunctionsTable } from "../chipProfile.js"
@@ -31,11 +31,11 @@ const latencyWithRange = (l: Latencies, key: "median" | "p90" | "p99" | "max") =
 
 /** How the presses were made, in words. */
 export function pressMethod(s: ChipSettings): string {
-    const { gapMs, replyMs } = PRESS_SCHEDULE
+    const { periodMs, replyMs } = PRESS_SCHEDULE
     return (
-        `${number(s.presses, 0)} presses per build, runtime and seed, over ${s.seeds} seed${s.seeds === 1 ? "" : "s"}; before each press a pause of ` +
-        `${gapMs.min}–${gapMs.min + gapMs.spread} ms drawn from the seed's generator (so presses meet the button's 9 ms poll and the loop's period at every phase), ` +
-        `the finger down 20 ms and up at least 20 ms, the peer answering each \`REQ\` ${replyMs.min}–${replyMs.min + replyMs.spread} ms later. ` +
+        `${number(s.presses, 0)} presses per build, runtime and seed, over ${s.seeds} seed${s.seeds === 1 ? "" : "s"}; each press ` +
+        `${periodMs.min}–${periodMs.min + periodMs.spread} ms after the one before (drawn from the seed's generator, so presses meet the button's 9 ms poll and the loop's period at every phase, ` +
+        `and never before the press before has its \`REQ\`), the finger down ${HOLD_MS} ms, the peer answering each \`REQ\` ${replyMs.min}–${replyMs.min + replyMs.spread} ms later. ` +
         "A figure is over all seeds' presses; in brackets, its lowest and highest over the seeds when they differ."
     )
 }
