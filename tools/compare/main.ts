@@ -58,7 +58,7 @@ function settings(quick: boolean): Settings {
               quick,
               idleSeconds: 30,
               virtualCycles: 200,
-              realCycles: 100,
+              realCycles: 60,
               rateSeconds: 10,
               rateLadder: [5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 125, 150, 200],
               burstPresses: 20,

@@ -5,7 +5,6 @@ import { frame, pressAndAwaitAnswer, seededRandom } from "../../../host/index.js
 import {
     ChipProfiler,
     type ChipSimulation,
-    MIN_PRESS_GAP_MS,
     pressBreakdown,
     type PressBreakdown,
     pressStamps,
@@ -30,12 +29,13 @@ export const LOST_PRESS_MS = 1000
 /** How the presses of a run are spaced: drawn from a seeded generator, so that presses meet the button's 9 ms poll and the loop's period at every phase. */
 export const PRESS_SCHEDULE = {
     /**
-     * From one press to the next: the closest a finger presses again (MIN_PRESS_GAP_MS), plus up to
-     * `spread` more, and never before the press before has its REQ. A spread of twice the button's
-     * poll and of the loop's period meets both at every phase, and keeps 200 presses to about 12 s
-     * of emulated time.
+     * From one press to the next: `min`, plus up to `spread` more, and never before the press before has
+     * its REQ. Each press costs the runtime four packets (REQ, LED on, ACK, LED off) and it sends at most
+     * one per 20 ms once its burst of 5 is spent: 80 ms apart, presses never wait for the throttle, so
+     * press→REQ is the press's own. A spread of twice the button's poll and of the loop's period meets
+     * both at every phase; 200 presses are about 18 s of emulated time.
      */
-    periodMs: { min: MIN_PRESS_GAP_MS, spread: 20 },
+    periodMs: { min: 80, spread: 20 },
     /** The peer answers each REQ after this long. */
     replyMs: { min: 20, spread: 40 },
 }
