@@ -94,7 +94,7 @@ export { XipTiming, type XipSetup, type XipUse } from "./xipTiming.js"
 export { Pico, type PicoOptions } from "./pico.js"
 export { type CpuUse } from "./emulatedTime.js"
 export { ChipProfiler, type ChipProfile } from "./chipProfiler.js"
-export { CATEGORY_RULES, CATEGORY_TITLES, PROFILE_CATEGORIES, type CategorizedFunction, type ProfileCategory, type ProfileShares } from "./profileCategories.js"
+export { CATEGORY_RULES, CATEGORY_TITLES, PROFILE_CATEGORIES, sharesAddingToOne, type CategorizedFunction, type ProfileCategory, type ProfileShares } from "./profileCategories.js"
 export { rearmTickBeforeSleep } from "./tickRearm.js"
 export {
     PRESS_STAGES,

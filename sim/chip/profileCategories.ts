@@ -128,3 +128,16 @@ export function profileShares(window: Pick<CycleWindow, "busyCycles" | "idleCycl
     shares.asleep = window.idleCycles / total
     return shares
 }
+
+/** Rounds to 4 decimals so that the rounded shares still add up to exactly 1 (largest remainders round up). */
+export function sharesAddingToOne(shares: ProfileShares): ProfileShares {
+    const scale = 10_000
+    const scaled = PROFILE_CATEGORIES.map(c => ({ c, floor: Math.floor(shares[c] * scale), rest: shares[c] * scale - Math.floor(shares[c] * scale) }))
+    let missing = scale - scaled.reduce((sum, s) => sum + s.floor, 0)
+    for (const s of [...scaled].sort((a, b) => b.rest - a.rest)) {
+        if (missing <= 0) break
+        s.floor++
+        missing--
+    }
+    return Object.fromEntries(scaled.map(s => [s.c, s.floor / scale])) as ProfileShares
+}

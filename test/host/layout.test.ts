@@ -62,6 +62,25 @@ describe("the layout's boundaries", () => {
         expect(importsInto(["tools"], ["test"])).toEqual([])
     })
 
+    test("a command's folder in tools/ imports nothing from another command's: what two share lives in tools/lib/", () => {
+        const commandOf = (path: string) => (path.startsWith("tools/") ? path.split("/")[1] : undefined)
+        const crossing = typescriptFiles("tools").flatMap(file =>
+            importedPaths(file)
+                .filter(path => path.startsWith("."))
+                .map(path => relative(ROOT, join(ROOT, file, "..", path)))
+                .filter(target => {
+                    const [from, to] = [commandOf(file), commandOf(target)]
+                    return to !== undefined && to !== "lib" && from !== "lib" && to !== from
+                })
+                .map(target => `${file}: ${target}`),
+        )
+        expect(crossing).toEqual([])
+    })
+
+    test("the simulator's tests import nothing from tools/", () => {
+        expect(importsInto(["test/sim", "test/host"], ["tools"])).toEqual([])
+    })
+
     test("the import scan sees the imports this very file makes", () => {
         expect(importedPaths("test/host/layout.test.ts")).toContain("../../host/index.js")
         expect(folderOf("test/host/layout.test.ts", "../../host/index.js")).toBe("host")

@@ -1,7 +1,7 @@
 // `npm run chip`: the builds on an emulated Raspberry Pi Pico (the real DeviceScript runtime in rp2040js),
 // through the scenario of `npm run sim`, in emulated time, with the CPU's busy share.
 import { BOOTROM_ENV, ChipFiles, type ChipFileSources, findRuntimeElf, FIXED_RUNTIME_ENV, HOLD_MS, MIN_PRESS_GAP_MS, MissingChipFile, RUNTIME_ENV, RUNTIME_FLAVOURS, type RuntimeFlavour, startChip, type XipTiming, DROPPED_SEQ, playScenario, printSideBySide, REPLY_DELAY_MS, type Row } from "../../sim/index.js"
-import { PROFILE_WINDOW_MS, profileBuild, sharesTable, topFunctionsTable } from "../compare/chipProfile.js"
+import { PROFILE_WINDOW_MS, profileBuild, sharesTable, topFunctionsTable } from "../lib/chipProfile.js"
 import { type BuildName, ROOT } from "../../host/index.js"
 import { BUILD_CHOICES, chosenBuilds } from "../lib/builds.js"
 import { runMain, UserError } from "../lib/errors.js"

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs"
 import { ChipFiles, MissingChipFile } from "../../sim/index.js"
 import { type BuildName, ROOT } from "../../host/index.js"
-import { runsTable, stagesTable, traceRun, type TraceResult } from "../compare/pressTraces.js"
+import { runsTable, stagesTable, traceRun, type TraceResult } from "../lib/pressTraces.js"
 import { runMain, UserError } from "../lib/errors.js"
 import { parseOptions } from "../lib/options.js"
 

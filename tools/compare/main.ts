@@ -15,8 +15,9 @@ import type { LatencySample } from "./latency.js"
 import { profileChart } from "./profileChart.js"
 import { realTimeLatencies, type RealTimeMode } from "./realtime.js"
 import { type BuildReport, renderMarkdown, renderTerminalTable, renderVmSection, type Report, toJson } from "./report.js"
-import { burst, heapFigures, idleAndLoadRates, type Instrumentation, LOAD, maxSteadyRate, timeline, virtualLatencies } from "./scenarios.js"
-import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../overload/floods.js"
+import { burst, heapFigures, idleAndLoadRates, LOAD, maxSteadyRate, timeline, virtualLatencies } from "./scenarios.js"
+import type { Instrumentation } from "../lib/vmRun.js"
+import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../lib/floods.js"
 import { blockingComparison, type BlockingReport } from "./blocking/measure.js"
 import { blockingJson, blockingSummary, renderBlockingMarkdown } from "./blocking/report.js"
 
@@ -84,7 +85,7 @@ function quickDifferences(quick: Settings, full: Settings): string[] {
         [quick.rateLadder.join() !== full.rateLadder.join(), `${quick.rateLadder.length} rates, ${ladder(quick)} (full: ${full.rateLadder.length}, ${ladder(full)})`],
         [quick.burstPresses !== full.burstPresses, `a burst of ${quick.burstPresses} presses (full: ${full.burstPresses})`],
         [quick.blockingRounds !== full.blockingRounds, `${quick.blockingRounds} rounds of the blocking scenario (full: ${full.blockingRounds})`],
-        [quick.blockingChipRounds !== full.blockingChipRounds, `${quick.blockingChipRounds} rounds of the blocking scenario on the emulated Pico (full: ${full.blockingChipRounds})`],
+        [quick.blockingChipRounds !== full.blockingChipRounds, quick.blockingChipRounds ? `${quick.blockingChipRounds} rounds of the blocking scenario on the emulated Pico (full: ${full.blockingChipRounds})` : `the blocking scenario in the VM only (full: ${full.blockingChipRounds} rounds on the emulated Pico too)`],
     ]
     return phrases.filter(([differs]) => differs).map(([, phrase]) => phrase)
 }

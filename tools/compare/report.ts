@@ -3,7 +3,8 @@ import { BUILD_NAMES, type BuildName } from "../../host/index.js"
 import { ms, number } from "../lib/format.js"
 import { round } from "../lib/stats.js"
 import type { BytecodeFigures } from "./bytecode.js"
-import { meetsSteadyRateRule, STEADY_RATE_RULE, type RateResult, type Rates } from "./scenarios.js"
+import { meetsSteadyRateRule, STEADY_RATE_RULE, type RateResult } from "./scenarios.js"
+import type { Rates } from "../lib/vmRun.js"
 import type { BuildSources, SourceSize } from "./sourceSize.js"
 
 /** A median and a p99, in ms. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { BUILD_NAMES, ROOT, type BuildName } from "../../host/index.js"
-import { RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/chip/chipFiles.js"
+import { RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/index.js"
 import { writeSection } from "./sections.js"
 import { FLOOD_TEST_RUNS, FLOODS_PER_CASE, SERIAL_INPUTS_PER_CASE, SERIAL_TEST_RUNS, readRegressions } from "../../host/checks/index.js"
 

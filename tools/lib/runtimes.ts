@@ -1,5 +1,5 @@
 // The `--runtimes released|fixed|both` option of the commands that run the emulated Pico on DeviceScript's RP2040 runtimes.
-import { RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/chip/chipFiles.js"
+import { RUNTIME_FLAVOURS, type RuntimeFlavour } from "../../sim/index.js"
 import { UserError } from "./errors.js"
 
 export const RUNTIME_CHOICES = `${RUNTIME_FLAVOURS.join("|")}|both`

@@ -5,7 +5,7 @@ import { BUILD_NAMES, type BuildName, frame } from "../../host/index.js"
 import { type ChipSimulation, HOLD_MS, type HeapCollection, RUNTIME_FLAVOURS, type RuntimeFlavour, startChip } from "../../sim/index.js"
 import { UserError } from "../lib/errors.js"
 import type { ChipFloodBuild, ChipFloodFigures, ChipFloodRow } from "../lib/reliability.js"
-import { CHUNK_BYTES, driveFlood, type FloodRun, type FloodSpec, floodRow, floodSpecs, LINE_RATE_BYTES_PER_SEC } from "./floods.js"
+import { CHUNK_BYTES, driveFlood, type FloodRun, type FloodSpec, floodRow, floodSpecs, LINE_RATE_BYTES_PER_SEC } from "../lib/floods.js"
 
 /** The chip idles this long after RDY before its idle heap is measured and the flood begins (as in the VM). */
 const IDLE_BEFORE_MS = 500

@@ -8,7 +8,7 @@ import { ROOT, type BuildName } from "../../host/index.js"
 import { runMain, UserError } from "../lib/errors.js"
 import { BUILD_CHOICES, buildOrCheck, chosenBuilds, isEveryBuild } from "../lib/builds.js"
 import { parseOptions } from "../lib/options.js"
-import { overloadFigures, recordOverload, renderOverloadMarkdown } from "./floods.js"
+import { overloadFigures, recordOverload, renderOverloadMarkdown } from "../lib/floods.js"
 import { chosenRuntimes, RUNTIME_CHOICES } from "../lib/runtimes.js"
 import { RUNTIME_FLAVOURS } from "../../sim/index.js"
 

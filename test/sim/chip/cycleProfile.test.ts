@@ -3,9 +3,8 @@ import { Simulator } from "rp2040js"
 import { describe, expect, test } from "vitest"
 import { CycleCounter, foldByFunction, functionAt, NO_SYMBOL } from "../../../sim/chip/cycleProfile.js"
 import { EmulatedTime, type InstructionObserver } from "../../../sim/chip/emulatedTime.js"
-import { categorize, isHelper, profileShares, veneerTarget } from "../../../sim/chip/profileCategories.js"
+import { categorize, isHelper, profileShares, sharesAddingToOne, veneerTarget } from "../../../sim/chip/profileCategories.js"
 import { type ElfFunction, readElfFunctions } from "../../../sim/chip/elfSymbols.js"
-import { sharesAddingToOne } from "../../../tools/compare/chipProfile.js"
 
 const FLASH = 0x1000_0000
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest"
 import { barChart, distributionChart, timelineChart } from "../../../tools/compare/charts.js"
 import { readSection, replaceSection } from "../../../tools/lib/sections.js"
-import { backpressureInCodesWords } from "../../../tools/overload/floods.js"
+import { backpressureInCodesWords } from "../../../tools/lib/floods.js"
 import { codeLines, countDecisionPointsIn } from "../../../tools/compare/sourceSize.js"
 import { median, percentile, slope } from "../../../tools/lib/stats.js"
 

@@ -1,7 +1,8 @@
 // The figures' own arithmetic: steady rates press exactly rate × seconds, floods offer exactly their rate.
 import { describe, expect, test } from "vitest"
-import { flood, LINE_RATE_BYTES_PER_SEC } from "../../../tools/overload/floods.js"
-import { steadyRate, type Instrumentation } from "../../../tools/compare/scenarios.js"
+import { flood, LINE_RATE_BYTES_PER_SEC } from "../../../tools/lib/floods.js"
+import { steadyRate } from "../../../tools/compare/scenarios.js"
+import type { Instrumentation } from "../../../tools/lib/vmRun.js"
 
 /** No instrumented VM: the counts here do not need it. */
 const plain: Instrumentation = { options: () => ({}), work: () => ({ instructions: 0, fiberRuns: 0 }), heapLiveBytes: async () => 0 }

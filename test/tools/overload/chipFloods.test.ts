@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest"
 import { BUILD_NAMES, ROOT } from "../../../host/index.js"
 import { ChipFiles, findRuntimeElf, type RuntimeFlavour } from "../../../sim/index.js"
 import { CHIP_HEAP_BOUND_OVER_IDLE_BYTES, chipFlood, noLossSpec, seenPresses, SUSTAINED_CHUNK_EVERY_MS } from "../../../tools/overload/chipFloods.js"
-import { floodSpecs } from "../../../tools/overload/floods.js"
+import { floodSpecs } from "../../../tools/lib/floods.js"
 
 const paths = await new ChipFiles({ projectDir: ROOT }).find().catch(() => undefined)
 const elf = paths && findRuntimeElf(paths.runtime)

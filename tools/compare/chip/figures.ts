@@ -2,7 +2,7 @@
 import { BUILD_NAMES, type BuildName } from "../../../host/index.js"
 import type { PressStage, RamUse, RuntimeFlavour } from "../../../sim/index.js"
 import { PRESS_STAGES, summarizeBreakdowns } from "../../../sim/index.js"
-import type { BuildProfile } from "../chipProfile.js"
+import type { BuildProfile } from "../../lib/chipProfile.js"
 import type { XipFigures } from "../chipXip.js"
 import { mean, median, percentile, round } from "../../lib/stats.js"
 import type { JobRole, PlannedJob } from "./plan.js"

@@ -17,12 +17,11 @@ import {
     TimerStalls,
     tracePresses,
 } from "../../../sim/index.js"
-import { type BuildProfile, profileWindow } from "../chipProfile.js"
+import { type BuildProfile, profileWindow } from "../../lib/chipProfile.js"
 import { type XipFigures, xipMark, xipSetupAtBoot, xipWindow } from "../chipXip.js"
 import { imageOf, programName, type ChipProgram } from "./programs.js"
+import { busyShareOver } from "../../lib/busyShare.js"
 
-/** The load of the busy-share window: a press every 200 ms, answered after 50 ms. */
-export const CHIP_LOAD = { pressEveryMs: 200, replyDelayMs: 50 }
 /** A press with no REQ this long after it was slept through (a lost wake-up of the released runtime). */
 export const LOST_PRESS_MS = 1000
 
@@ -98,24 +97,6 @@ function boot(job: ChipJob, image: string): Promise<ChipSimulation> {
     return startChip({ build: { image, name }, files, xip: job.xip, untilReady })
 }
 
-/** Busy cycles over all cycles during `ms`: idle, or under CHIP_LOAD. */
-export async function busyShareOver(sim: ChipSimulation, ms: number, load: boolean): Promise<number> {
-    const before = sim.pico.time.snapshot()
-    const end = sim.now + ms
-    while (sim.now < end) {
-        if (!load) {
-            await sim.advance(end - sim.now)
-            break
-        }
-        const seen = sim.frames.length
-        await sim.press()
-        await sim.advance(CHIP_LOAD.replyDelayMs)
-        const req = sim.frames.slice(seen).find(f => f.type === "REQ")
-        if (req) await sim.inject(frame(`RES,${req.fields[1]},load`))
-        await sim.advance(Math.max(0, Math.min(end - sim.now, CHIP_LOAD.pressEveryMs - CHIP_LOAD.replyDelayMs)))
-    }
-    return sim.pico.time.busyShareSince(before)
-}
 
 /**
  * The presses of a run: after each seeded pause a press, and the wait for its REQ (so that each REQ is

@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { ROOT, bytes, frame, parseSent, type Device } from "../../host/index.js"
 import { checkFlood, type FloodRecord, type FloodVerdict, type ReceivedChunk } from "../../host/checks/index.js"
-import { floodRowsTable, type FloodRow, recordReliability } from "../lib/reliability.js"
-import { Run, type Instrumentation } from "../compare/scenarios.js"
-import { percentile, round } from "../lib/stats.js"
+import { floodRowsTable, type FloodRow, recordReliability } from "./reliability.js"
+import { Run, type Instrumentation } from "./vmRun.js"
+import { percentile, round } from "./stats.js"
 
 /** 115,200 baud, 8 data bits, no parity, 1 stop bit: 11,520 bytes a second. */
 export const LINE_RATE_BYTES_PER_SEC = 11_520

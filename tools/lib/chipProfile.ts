@@ -1,8 +1,8 @@
 // Where each build's cycles go on the emulated Pico: an idle window and a load window, by kind of work (see sim/chip/profileCategories.ts).
 import { readFileSync } from "node:fs"
-import { CATEGORY_TITLES, ChipProfiler, type ChipProfile, PROFILE_CATEGORIES, type ProfileCategory, type ProfileShares, readElfFunctions, startChip } from "../../sim/index.js"
+import { CATEGORY_TITLES, ChipProfiler, type ChipProfile, PROFILE_CATEGORIES, type ProfileCategory, type ProfileShares, readElfFunctions, sharesAddingToOne, startChip } from "../../sim/index.js"
 import { type BuildName } from "../../host/index.js"
-import { busyShareOver } from "./chip/run.js"
+import { busyShareOver } from "./busyShare.js"
 
 export const PROFILE_WINDOW_MS = 2000
 export const TOP_FUNCTIONS = 30
@@ -38,18 +38,6 @@ export function profileWindow(profile: ChipProfile, topCount = TOP_FUNCTIONS): P
     return { shares: sharesAddingToOne(profile.shares), top }
 }
 
-/** Rounds to 4 decimals so that the rounded shares still add up to exactly 1 (largest remainders round up). */
-export function sharesAddingToOne(shares: ProfileShares): ProfileShares {
-    const scale = 10_000
-    const scaled = PROFILE_CATEGORIES.map(c => ({ c, floor: Math.floor(shares[c] * scale), rest: shares[c] * scale - Math.floor(shares[c] * scale) }))
-    let missing = scale - scaled.reduce((sum, s) => sum + s.floor, 0)
-    for (const s of [...scaled].sort((a, b) => b.rest - a.rest)) {
-        if (missing <= 0) break
-        s.floor++
-        missing--
-    }
-    return Object.fromEntries(scaled.map(s => [s.c, s.floor / scale])) as ProfileShares
-}
 
 export interface ProfileRun {
     /** The runtime's ELF, for its symbols. */

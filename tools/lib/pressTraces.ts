@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 import { basename } from "node:path"
 import { bundleEntryVariant, findRuntimeElf, readElfFunctions, readElfSymbols, rearmTickBeforeSleep, startChip, superloopVariantImage, TimerStalls, PRESS_STAGES, pressBreakdown, pressStamps, type PressBreakdown, STAGE_TITLES, summarizeBreakdowns, tracePresses } from "../../sim/index.js"
 import { type BuildName, requestCycle } from "../../host/index.js"
-import { busyShareOver } from "./chip/run.js"
+import { busyShareOver } from "./busyShare.js"
 
 const IDLE_MS = 1000
 
