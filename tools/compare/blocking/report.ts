@@ -1,6 +1,7 @@
 // The blocking comparison as Markdown (tables and findings drawn from the figures) and as the `blocking` key of
 // reports/compare.json. Nothing here writes a file.
 import { BUILD_NAMES, type BuildName } from "../../../host/index.js"
+import { HOLD_MS } from "../../../sim/index.js"
 import { ANSWER_WITHIN_MS, REPLY_TIMEOUT_MS, type ScenarioFigures } from "./figures.js"
 import type { BlockingReport, HostFigures, Row } from "./measure.js"
 
@@ -81,7 +82,7 @@ function hostFindings(figures: HostFigures, host: Host): string[] {
     if (lost.length) {
         findings.push(
             `**Presses lost** ${where}: with the seal in one go, ${lost.map(r => `${r.build} ${r.f.counts.unansweredPresses}`).join(", ")} of ${lost[0].f.counts.presses} presses ` +
-                "never got an answer: the runtime reads the button between runs of the VM, and a 50 ms press that begins and ends within one is never seen.",
+                `never got an answer: the runtime reads the button between runs of the VM, and a ${HOLD_MS} ms press that begins and ends within one is never seen.`,
         )
     }
     if (sliced.length && baseline.length) {
