@@ -50,13 +50,18 @@ export function noLossSpec(quick: boolean, chunkEveryMs = NO_LOSS_CHUNK_EVERY_MS
         label: `\`RES\` for no request, one chunk per ${chunkEveryMs} ms (nothing may be lost)`,
         pattern: NO_LOSS_FRAME,
         timesLineRate: (CHUNK_BYTES * 1000) / chunkEveryMs / LINE_RATE_BYTES_PER_SEC,
-        seconds: quick ? 2 : 20,
+        seconds: quick ? 2 : 10,
     }
 }
 
-/** The floods a chip run makes: the VM's, then the two controls. */
+/**
+ * The floods a chip run makes: of the VM's, bad checksums at line rate and bare `$` at 4× line rate
+ * (the chip runs floods four times slower than real time: the VM's third, bare `$` at line rate, would
+ * add a third to an hour's run and nothing the other two do not show), then the two controls.
+ */
 export function chipFloodSpecs(quick: boolean): FloodSpec[] {
-    return [...floodSpecs(quick), noLossSpec(quick), noLossSpec(quick, SUSTAINED_CHUNK_EVERY_MS)]
+    const [badChecksums, , bareDollarsAt4x] = floodSpecs(quick)
+    return [badChecksums, bareDollarsAt4x, noLossSpec(quick), noLossSpec(quick, SUSTAINED_CHUNK_EVERY_MS)]
 }
 
 export interface ChipFloodJob {

@@ -6,6 +6,9 @@ import type { WorkerMessage } from "./chipWorkers.js"
 /** Progress goes to the parent about this often, in emulated seconds of the flood. */
 const PROGRESS_EVERY_SECONDS = 10
 
+// a parent that stops (Ctrl-C, a kill) takes its floods with it
+process.on("disconnect", () => process.exit(1))
+
 const send = (message: WorkerMessage) => new Promise<void>(resolve => process.send!(message, () => resolve()))
 
 async function work() {

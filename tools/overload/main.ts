@@ -17,7 +17,7 @@ const HELP = [
     "The floods of npm run compare's overload section, alone, in the VM; --quick: 2 s each instead of 60 and 120 s.",
     "--chip: the same floods on the emulated Pico (the DeviceScript RP2040 runtime in rp2040js), on both runtimes",
     "(released and fixed; --runtimes to choose), each on a fresh chip, in --workers processes at a time (default 2).",
-    "The full run (every build, both runtimes, no --quick) takes about an hour of wall time and rewrites docs/reliability.md's",
+    "The full run (every build, both runtimes, no --quick) takes about 40 minutes of wall time here and rewrites docs/reliability.md's",
     "chip flood figures (reports/reliability.json) and reports/chip-floods.json; any other writes reports/quick/chip-floods.json.",
 ].join("\n")
 const DEFAULT_WORKERS = 2
