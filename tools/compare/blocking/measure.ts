@@ -4,7 +4,6 @@ import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { BUILD_NAMES, type BuildName, buildNamed, programPath, ROOT } from "../../../host/index.js"
 import { bundleEntryVariant, ChipFiles, MissingChipFile, Simulation, startChip } from "../../../sim/index.js"
-import { cpuTimeOptions } from "../../../sim/instrumentedVm.js"
 import { round } from "../../lib/stats.js"
 import { scenarioFigures, type ScenarioFigures } from "./figures.js"
 import { playBlockingScenario, ROUND_MS } from "./scenario.js"
@@ -68,6 +67,8 @@ export function jobSizes(projectDir = ROOT): BlockingReport["job"] {
 
 /** Runs one build or variant in the VM: the programs of the builds themselves are the built ones (npm run build). */
 export async function vmFigures(build: BuildName, row: Row, rounds: number): Promise<ScenarioFigures> {
+    // binaryen (the instrumented VM) takes seconds to load: only when the VM's part runs
+    const { cpuTimeOptions } = await import("../../../sim/instrumentedVm.js")
     const program = row === "baseline" ? readFileSync(programPath(build)) : buildVariant(build, row)
     const sim = await Simulation.start({ build: row === "baseline" ? build : variantName(build, row), program, ...cpuTimeOptions(VM_US_PER_INSTRUCTION) })
     try {
