@@ -4,29 +4,15 @@ import { describe, expect, test } from "vitest"
 import { type Simulation } from "../../sim/index.js"
 import { frame, type BuildName } from "../../host/index.js"
 import { cpuTimeOptions } from "../../sim/instrumentedVm.js"
-import { simulate } from "../support/simulate.js"
+import { shortScenario, simulate } from "../support/simulate.js"
 
-/** Presses, a reply, a timeout and a malformed frame. */
-async function scenario(sim: Simulation) {
-    await sim.untilReady()
-    await sim.press()
-    await sim.advance(300)
-    await sim.inject(frame("RES,0,ok"))
-    await sim.advance(100)
-    await sim.press()
-    await sim.press()
-    await sim.advance(1200)
-    await sim.inject("$RES,1\r\n")
-    await sim.advance(200)
-    return sim.frames
-}
 
 const firstSince = (sim: Simulation, at: number, type: string) => sim.frames.find(f => f.at >= at && f.type === type)
 
 describe("a VM whose bytecode takes time", () => {
     test.each(["superloop", "async"] as BuildName[])("at no cost per instruction, sends what the VM sends, when it does (%s)", async name => {
-        const plain = await scenario(await simulate(name))
-        const free = await scenario(await simulate(name, cpuTimeOptions(0)))
+        const plain = await shortScenario(await simulate(name))
+        const free = await shortScenario(await simulate(name, cpuTimeOptions(0)))
         expect(free.map(f => f.type)).toEqual(expect.arrayContaining(["RDY", "REQ", "ACK", "TMO", "ERR"]))
         expect(free).toEqual(plain)
     })

@@ -4,24 +4,10 @@ import { describe, expect, test } from "vitest"
 import { readVmWasm, type Simulation } from "../../sim/index.js"
 import { type BuildName, frame } from "../../host/index.js"
 import { counters, dumpHeapStats, heapLiveBytes, heapStats, instrumentedModuleOptions, instrumentedVmWasm } from "../../sim/instrumentedVm.js"
-import { simulate } from "../support/simulate.js"
+import { shortScenario, simulate } from "../support/simulate.js"
 
 const instrumented = () => simulate("async", { moduleOptions: instrumentedModuleOptions() })
 
-/** Presses, a reply, a timeout and a malformed frame. */
-async function scenario(sim: Simulation) {
-    await sim.untilReady()
-    await sim.press()
-    await sim.advance(300)
-    await sim.inject(frame("RES,0,ok"))
-    await sim.advance(100)
-    await sim.press()
-    await sim.press()
-    await sim.advance(1200)
-    await sim.inject("$RES,1\r\n")
-    await sim.advance(200)
-    return sim.frames
-}
 
 describe("the instrumented VM", () => {
     test("is a valid binary with the VM's own exports and the instrumentation's", () => {
@@ -33,9 +19,9 @@ describe("the instrumented VM", () => {
     })
 
     test.each(["superloop", "async"] as BuildName[])("sends the same frames, at the same times, as the plain VM (%s)", async name => {
-        const plain = await scenario(await simulate(name))
+        const plain = await shortScenario(await simulate(name))
         const sim = await simulate(name, { moduleOptions: instrumentedModuleOptions() })
-        const rewritten = await scenario(sim)
+        const rewritten = await shortScenario(sim)
         expect(rewritten.map(f => f.type)).toEqual(expect.arrayContaining(["RDY", "REQ", "ACK", "TMO", "ERR"]))
         expect(rewritten).toEqual(plain)
         expect(counters(sim.module).instructions).toBeGreaterThan(0)

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { afterEach, expect } from "vitest"
 import { Simulation, type SimulationOptions } from "../../sim/index.js"
-import { type BuildName, BUILD_NAMES, programPath } from "../../host/index.js"
+import { type BuildName, BUILD_NAMES, frame, programPath } from "../../host/index.js"
 
 export { BUILD_NAMES }
 
@@ -48,3 +48,18 @@ afterEach(() => {
         expect(sim.crashes(), "the VM crashed").toEqual([])
     }
 })
+
+/** Presses, a reply, a timeout and a malformed frame: a short run that touches every kind of work; the frames sent. */
+export async function shortScenario(sim: Simulation) {
+    await sim.untilReady()
+    await sim.press()
+    await sim.advance(300)
+    await sim.inject(frame("RES,0,ok"))
+    await sim.advance(100)
+    await sim.press()
+    await sim.press()
+    await sim.advance(1200)
+    await sim.inject("$RES,1\r\n")
+    await sim.advance(200)
+    return sim.frames
+}
