@@ -43,7 +43,7 @@ export function pressMethod(s: ChipSettings): string {
 function buildRows(runtime: RuntimeFigures): [string, ...string[]][] {
     const { builds, floor } = runtime
     const each = (f: (b: ChipBuildFigures) => string) => BUILD_NAMES.map(name => f(builds[name]))
-    const own = (value: number, base: number) => `${percent(value)} = ${percent(base)} + ${percent(value - base)}`
+    const own = (value: number, base: number) => `${percent(value)} = ${percent(base)} ${value < base ? "−" : "+"} ${percent(Math.abs(value - base))}`
     return [
         [`CPU busy, idle: the empty program's + the build's own`, ...each(b => `${own(b.idleBusyShare, floor.emptyIdleBusyShare)}${b.spread.idleBusyShare.min === b.spread.idleBusyShare.max ? "" : ` (${percent(b.spread.idleBusyShare.min)}–${percent(b.spread.idleBusyShare.max)})`}`)],
         ["CPU busy, a press every 200 ms answered after 50 ms", ...each(b => shareWithRange(b.loadBusyShare, b.spread.loadBusyShare))],
