@@ -23,6 +23,11 @@ let ackPending = false
 let pressesWaiting = 0
 
 async function request(seq: number) {
+    // BUSY too is answered here, so that the answers to presses handled together keep the order of the presses
+    if (seq === BUSY) {
+        sender.send(errFrame("BUSY"))
+        return
+    }
     led.show(requests.inFlight())
     // the REQ may wait behind answers to a flood: its timeout counts from when it goes out
     await sender.sendAndWait(reqFrame(seq))
@@ -61,9 +66,7 @@ function frameReceived() {
 sender.onRoom(frameReceived)
 
 function startRequest() {
-    const seq = requests.open(ds.millis())
-    if (seq === BUSY) sender.send(errFrame("BUSY"))
-    else request.start(seq)
+    request.start(requests.open(ds.millis()))
 }
 
 // Handlers stay synchronous: a press starts its own task, so none waits for another.
