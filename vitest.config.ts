@@ -13,6 +13,8 @@ export default defineConfig({
                 test: {
                     name: "main",
                     testTimeout: 30_000,
+                    // vitest's default leaves one core free: on a 2-core machine (this one, CI) that is one file at a time
+                    maxWorkers: 2,
                     include: ["test/**/*.test.ts"],
                     // the firmware's unit tests are DeviceScript: they run inside the VM, through test/src/unit.test.ts
                     exclude: ["test/src/unit/**", PORTS, "node_modules/**"],
