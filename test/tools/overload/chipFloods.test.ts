@@ -11,7 +11,7 @@ const paths = await new ChipFiles({ projectDir: ROOT }).find().catch(() => undef
 const elf = paths && findRuntimeElf(paths.runtime)
 /** As the contract tests on the chip: the firmware, not the released runtime's lost wake-ups (test/support/devices.ts). */
 const runtime: RuntimeFlavour = process.env.DEVS_RP2040_RUNTIME_FIXED ? "fixed" : "released"
-const SECONDS = 3
+const SECONDS = 2
 
 // The heap, the button server and the runtime's log need its symbols, which only a local build has (DeviceScript's releases ship the UF2 alone).
 describe.skipIf(!elf)("floods on the emulated Pico", () => {
